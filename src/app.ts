@@ -1,0 +1,22 @@
+import { healthRouter } from './health/health.index';
+import { createRouter } from './lib/create-router';
+import { onError, onNotFound } from './lib/error-handler';
+import { withBodyLimit, withRequestContext, withRequestId } from './lib/middleware';
+import { registerOpenApi } from './lib/openapi';
+
+/** The whole API: middleware order, then one router per area. */
+export function createApp() {
+  const app = createRouter();
+  app.use(withRequestId);
+  app.use(withRequestContext);
+  app.use(withBodyLimit);
+
+  app.route('/', healthRouter);
+
+  registerOpenApi(app);
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,51 @@
+import { NeonDbError } from '@neondatabase/serverless';
+import { ApiError } from '../lib/problem';
+
+const RETRY_AFTER_SECONDS = '2';
+
+function unavailable(detail: string, cause: unknown): ApiError {
+  return new ApiError(503, 'DATABASE_UNAVAILABLE', detail, {
+    headers: { 'retry-after': RETRY_AFTER_SECONDS },
+    cause,
+  });
+}
+
+/**
+ * Maps a failure of the database driver to the API's error. Constraint violations become
+ * client errors with a stable code; transport failures and timeouts become 503 with
+ * `Retry-After` (a request is one transaction, so nothing was half-written).
+ * Returns undefined for errors that did not come from the database.
+ */
+export function fromDatabaseError(error: unknown): ApiError | undefined {
+  if (!(error instanceof NeonDbError)) return undefined;
+  switch (error.code) {
+    case undefined:
+      // No SQLSTATE: the request never reached Postgres (network, deadline, HTTP 5xx).
+      return unavailable('The database did not answer in time; retry shortly.', error);
+    case '23505':
+      return new ApiError(409, 'CONFLICT', 'A resource with the same unique key already exists.', { cause: error });
+    case '23503':
+      return new ApiError(409, 'REFERENCE_CONFLICT', 'A referenced resource does not exist or is still in use.', { cause: error });
+    case '23514':
+    case '23502':
+    case '22001':
+    case '22003':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new ApiError(422, 'CONSTRAINT_VIOLATION', 'The request violates a data constraint.', { cause: error });
+    case '40001':
+    case '40P01':
+      return unavailable('The transaction conflicted with a concurrent one; retry shortly.', error);
+    case '57014':
+    case '57P01':
+    case '57P03':
+    case '53300':
+    case '08000':
+    case '08003':
+    case '08006':
+      return unavailable('The database is temporarily unavailable; retry shortly.', error);
+    default:
+      return undefined;
+  }
+}

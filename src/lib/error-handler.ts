@@ -1,0 +1,56 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { fromDatabaseError } from '../db/errors';
+import { InvalidEnvError } from '../env';
+import { createLogger, errorFields } from './logger';
+import { ApiError, problemResponse } from './problem';
+import type { AppEnv } from './types';
+
+const HTTP_EXCEPTION_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function toApiError(error: unknown): { apiError: ApiError; unexpected: boolean } {
+  if (error instanceof ApiError) return { apiError: error, unexpected: false };
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = HTTP_EXCEPTION_CODES[error.status] ?? 'BAD_REQUEST';
+    return { apiError: new ApiError(error.status, code, error.message || code, { cause: error }), unexpected: false };
+  }
+  const fromDb = fromDatabaseError(error);
+  if (fromDb) return { apiError: fromDb, unexpected: fromDb.status >= 500 };
+  if (error instanceof InvalidEnvError) {
+    return {
+      apiError: new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured.', { cause: error }),
+      unexpected: true,
+    };
+  }
+  return {
+    apiError: new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.', { cause: error }),
+    unexpected: true,
+  };
+}
+
+/** Every failure leaves as problem+json; stacks and driver messages stay in the logs. */
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  const { apiError, unexpected } = toApiError(error);
+  const requestId = c.get('requestId');
+  const logger = c.get('logger') ?? createLogger('error');
+  if (unexpected) {
+    logger.error('request failed', { code: apiError.code, status: apiError.status, ...errorFields(error) });
+  } else {
+    logger.debug('request rejected', { code: apiError.code, status: apiError.status, detail: apiError.message });
+  }
+  return problemResponse(apiError, requestId);
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(
+    new ApiError(404, 'ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`),
+    c.get('requestId'),
+  );

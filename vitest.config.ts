@@ -1,0 +1,44 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Dev tooling that runs in Node: the local Neon-compatible server and the scripts.
+        test: {
+          name: 'tools',
+          environment: 'node',
+          include: ['test/neon-local/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The Worker, inside workerd, against the local database with the real migrations.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: 'test',
+                DATABASE_URL: 'postgresql://app:app@localhost/neondb',
+                NEON_FETCH_ENDPOINT: inject('neonSqlEndpoint'),
+                LOG_LEVEL: 'warn',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['./test/global-setup.ts'],
+          // Round-trip counts are read from the one shared database server: files run one at a time.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
