@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'tools',
           environment: 'node',
-          include: ['test/neon-local/**/*.test.ts'],
+          include: ['test/neon-local/**/*.test.ts', 'test/scripts/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

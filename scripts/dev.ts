@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { connect, readDevVars } from './db/connection';
 import { applyMigrations } from './db/migrate';
+import { seedDatabase } from './db/seed';
 import { API_PORT, LOCAL_DATA_DIR, LOCAL_DB_PORT } from './dev-config';
 import { startNeonLocal } from './neon-local/server';
 
@@ -23,6 +24,8 @@ async function main() {
   const sql = connect({ databaseUrl, fetchEndpoint: db.sqlEndpoint });
   const { applied } = await applyMigrations(sql);
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Migrations: up to date');
+  const seeded = await seedDatabase(sql);
+  console.log(`Seed data: ${seeded.clients} clients (idempotent, safe to re-run with npm run db:seed)`);
 
   const wrangler = spawn(
     'wrangler',
