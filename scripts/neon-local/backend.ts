@@ -1,0 +1,80 @@
+/**
+ * What the HTTP layer needs from a database. PGlite implements it today; a
+ * real-Postgres implementation (e.g. with `pg`) would plug in here.
+ */
+
+/** One statement as Neon receives it: text params, already serialised by the driver. */
+export interface Statement {
+  query: string;
+  params: (string | null)[];
+}
+
+/** Column metadata as in the Postgres RowDescription message. */
+export interface FieldInfo {
+  name: string;
+  tableID: number;
+  columnID: number;
+  dataTypeID: number;
+  dataTypeSize: number;
+  dataTypeModifier: number;
+}
+
+export interface StatementResult {
+  fields: FieldInfo[];
+  /** Raw Postgres text output, one array per row. */
+  rows: (string | null)[][];
+  /** First word of the command tag ("SELECT", "INSERT", "CREATE"...), "" for an empty query. */
+  command: string;
+  /** Count from the command tag, null when the tag has none (DDL, BEGIN...). */
+  rowCount: number | null;
+}
+
+export type IsolationLevel = 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+
+export interface TransactionOptions {
+  isolationLevel?: IsolationLevel;
+  readOnly: boolean;
+  deferrable: boolean;
+}
+
+export interface Backend {
+  /** Run one statement in autocommit mode. Throws PostgresError on a database error. */
+  query(statement: Statement): Promise<StatementResult>;
+  /** Run all statements in one transaction; any failure rolls it all back and throws. */
+  batch(statements: Statement[], options: TransactionOptions): Promise<StatementResult[]>;
+  /** Wait for in-flight work, then release the database. */
+  close(): Promise<void>;
+}
+
+/** The ErrorResponse fields the Neon driver copies onto NeonDbError. */
+export const POSTGRES_ERROR_FIELDS = [
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
+] as const;
+
+export type PostgresErrorField = (typeof POSTGRES_ERROR_FIELDS)[number];
+
+/** A database-reported error (Postgres ErrorResponse), as opposed to a server fault. */
+export class PostgresError extends Error {
+  readonly fields: Partial<Record<PostgresErrorField, string>>;
+
+  constructor(message: string, fields: Partial<Record<PostgresErrorField, string>>) {
+    super(message);
+    this.name = 'PostgresError';
+    this.fields = fields;
+  }
+}

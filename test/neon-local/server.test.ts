@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless';
+import { startNeonLocal, type NeonLocalServer } from '../../scripts/neon-local/server.js';
+import { CONNECTION_STRING, caught, startWithDriver } from './helpers.js';
+
+let server: NeonLocalServer;
+let sql: NeonQueryFunction<false, false>;
+
+beforeAll(async () => {
+  ({ server, sql } = await startWithDriver());
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Use a specific server for the driver from here on (fetchEndpoint is global). */
+function driverFor(target: NeonLocalServer): NeonQueryFunction<false, false> {
+  neonConfig.fetchEndpoint = target.sqlEndpoint;
+  return neon(CONNECTION_STRING);
+}
+
+describe('stats', () => {
+  it('counts one request per driver call and every statement run', async () => {
+    driverFor(server);
+    server.resetStats();
+    expect(server.stats()).toEqual({ requests: 0, queries: 0 });
+
+    await sql`SELECT 1`;
+    expect(server.stats()).toEqual({ requests: 1, queries: 1 });
+
+    await sql.transaction([sql`SELECT 1`, sql`SELECT 2`, sql`SELECT 3`]);
+    expect(server.stats()).toEqual({ requests: 2, queries: 4 });
+
+    await caught(() => sql`SELECT nope`);
+    expect(server.stats()).toEqual({ requests: 3, queries: 5 });
+
+    // A failing batch stops at the failing statement.
+    await caught(() => sql.transaction([sql`SELECT 1`, sql`SELECT 1/0`, sql`SELECT 3`]));
+    expect(server.stats()).toEqual({ requests: 4, queries: 7 });
+  });
+
+  it('exposes stats over HTTP without counting control requests', async () => {
+    driverFor(server);
+    const reset = await fetch(`${server.url}/_neon_local/stats/reset`, { method: 'POST' });
+    expect(reset.status).toBe(200);
+    expect(server.stats()).toEqual({ requests: 0, queries: 0 });
+
+    await sql`SELECT 1`;
+    await sql.transaction([sql`SELECT 1`, sql`SELECT 2`]);
+    const health = await fetch(`${server.url}/_neon_local/health`);
+    expect(health.status).toBe(200);
+    const stats = await fetch(`${server.url}/_neon_local/stats`);
+    expect(await stats.json()).toEqual({ requests: 2, queries: 3 });
+    expect(await (await fetch(`${server.url}/_neon_local/stats`)).json()).toEqual({ requests: 2, queries: 3 });
+  });
+});
+
+describe('session state', () => {
+  it('does not leak SET, temp tables or advisory locks between requests (Neon resets pooled sessions)', async () => {
+    driverFor(server);
+    await sql`SET TIME ZONE 'America/New_York'`;
+    await sql`CREATE TEMP TABLE scratch (x int)`;
+    await sql`SELECT pg_advisory_lock(42)`;
+    expect(await sql`SELECT current_setting('TimeZone') AS tz`).toEqual([{ tz: 'UTC' }]);
+    expect((await caught(() => sql`SELECT * FROM scratch`))['code']).toBe('42P01');
+    expect(await sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('latency option', () => {
+  it('delays each /sql response by at least latencyMs', async () => {
+    const slow = await startNeonLocal({ latencyMs: 150 });
+    try {
+      const slowSql = driverFor(slow);
+      const started = performance.now();
+      await slowSql`SELECT 1`;
+      expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+
+      // close() waits for a request that is still in flight.
+      // (Driver queries are lazy: .then() sends the request.)
+      const pending = slowSql`SELECT 'finished' AS status`.then((rows) => rows);
+      while (slow.stats().requests < 2) await new Promise((r) => setTimeout(r, 5));
+      await slow.close();
+      expect(await pending).toEqual([{ status: 'finished' }]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('persistence', () => {
+  it('keeps data in dataDir across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'neon-local-test-'));
+    try {
+      const first = await startNeonLocal({ dataDir });
+      const firstSql = driverFor(first);
+      await firstSql`CREATE EXTENSION vector`;
+      await firstSql`CREATE TABLE kept (id int PRIMARY KEY, note text, v vector(2))`;
+      await firstSql`INSERT INTO kept VALUES (1, ${'survives restart'}, '[1,2]')`;
+      await first.close();
+
+      const second = await startNeonLocal({ dataDir });
+      try {
+        const secondSql = driverFor(second);
+        expect(await secondSql`SELECT id, note, v FROM kept`).toEqual([{ id: 1, note: 'survives restart', v: '[1,2]' }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('CLI', () => {
+  it('prints the listening line, serves queries and exits cleanly on SIGTERM', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/neon-local/cli.ts', '--port', '0', '--memory'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      const line = await new Promise<string>((resolveLine, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolveLine);
+        void exited.then((code) => reject(new Error(`cli exited early (${code}): ${stderr}`)));
+      });
+      const match = /^neon-local listening on (http:\/\/127\.0\.0\.1:(\d+)) \(data: memory\)$/.exec(line);
+      expect(match, line).not.toBeNull();
+      const url = match?.[1] ?? '';
+      neonConfig.fetchEndpoint = `${url}/sql`;
+      expect(await neon(CONNECTION_STRING)`SELECT 40 + 2 AS answer`).toEqual([{ answer: 42 }]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
