@@ -1,6 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+/** Test-only signing key; test/helpers/tokens.ts signs with the same value from the Worker's env. */
+const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +28,7 @@ export default defineConfig({
                 DATABASE_URL: 'postgresql://app:app@localhost/neondb',
                 NEON_FETCH_ENDPOINT: inject('neonSqlEndpoint'),
                 LOG_LEVEL: 'warn',
+                JWT_SECRET: TEST_JWT_SECRET,
               },
             },
           })),

@@ -33,6 +33,7 @@ export async function startWorker(sqlEndpoint: string): Promise<WorkerProcess> {
       '--var', 'ENVIRONMENT:development',
       '--var', 'DATABASE_URL:postgresql://app:app@localhost/neondb',
       '--var', 'LOG_LEVEL:warn',
+      '--var', 'JWT_SECRET:bench-only-secret-0123456789abcdef0123',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );

@@ -1,3 +1,4 @@
+import { clientsRouter } from './clients/clients.index';
 import { healthRouter } from './health/health.index';
 import { createRouter } from './lib/create-router';
 import { onError, onNotFound } from './lib/error-handler';
@@ -12,6 +13,7 @@ export function createApp() {
   app.use(withBodyLimit);
 
   app.route('/', healthRouter);
+  app.route('/', clientsRouter);
 
   registerOpenApi(app);
   app.notFound(onNotFound);

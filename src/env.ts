@@ -15,6 +15,28 @@ export const envSchema = z
     /** Deadline for one database round trip, in milliseconds. */
     DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** HS256 key: verifies development tokens and signs the short-lived tokens of API-key exchange. */
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters of random data'),
+    JWT_ISSUER: z.string().min(1).default('edge-data-api'),
+    JWT_AUDIENCE: z.string().min(1).default('edge-data-api'),
+    /** Production identity provider keys (ES256/RS256/EdDSA): an inline JWKS document or its URL. */
+    JWT_JWKS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (!value) return undefined;
+        try {
+          const parsed = JSON.parse(value) as { keys?: unknown };
+          if (!Array.isArray(parsed.keys)) throw new Error('no keys array');
+          return parsed as { keys: Record<string, unknown>[] };
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set ({"keys": [...]})' });
+          return z.NEVER;
+        }
+      }),
+    JWT_JWKS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+    /** Lifetime of tokens minted by POST /v1/auth/token, in seconds (at most 15 minutes). */
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'production' && env.NEON_FETCH_ENDPOINT) {

@@ -52,5 +52,11 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
         'Every failure is `application/problem+json` (RFC 9457).',
     },
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A signed token (HS256 from this API, or ES256/RS256/EdDSA from the configured JWKS).',
+  });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edge Data API reference' }));
 }

@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/principal';
+import type { Executor } from '../db/executor';
 import type { Env } from '../env';
 import type { Logger } from './logger';
 
@@ -10,6 +12,12 @@ export interface AppVariables {
   config: Env;
   requestId: string;
   logger: Logger;
+  /** Set by the auth middleware of protected routes. */
+  principal: Principal;
+  /** Tenant-scoped executor: every tenant route's only way to the database. */
+  tenant: Executor;
+  /** Cross-tenant executor: set only on system routes. */
+  system: Executor;
 }
 
 export interface AppEnv {

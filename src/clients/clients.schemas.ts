@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi';
+import { pageSchema, PageQuerySchema } from '../lib/pagination';
+import { body, Timestamp } from '../lib/schemas';
+
+export const ClientSettingsSchema = z
+  .object({
+    timezone: z.string().max(64).optional(),
+    defaultLanguage: z.string().max(16).optional(),
+    features: z
+      .object({ publishing: z.boolean().optional(), engagement: z.boolean().optional(), browserLane: z.boolean().optional() })
+      .strict()
+      .optional(),
+    limits: z
+      .object({
+        maxPlatformAccounts: z.number().int().min(0).max(10_000).optional(),
+        maxBrandKits: z.number().int().min(0).max(10_000).optional(),
+        maxKnowledgeBases: z.number().int().min(0).max(10_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('ClientSettings');
+
+export const ClientSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    slug: z.string(),
+    description: z.string().nullable(),
+    is_active: z.boolean(),
+    settings: ClientSettingsSchema,
+    storage_prefix: z.string(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi('Client');
+
+export const SlugSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens');
+
+export const UpdateClientSchema = body({
+  name: z.string().trim().min(1).max(255).optional(),
+  description: z.string().max(2000).nullable().optional(),
+  settings: ClientSettingsSchema.optional().openapi({ description: 'Merged into the current settings, key by key.' }),
+}).openapi('UpdateClient');
+
+export const CreateClientSchema = body({
+  name: z.string().trim().min(1).max(255),
+  slug: SlugSchema,
+  description: z.string().max(2000).optional(),
+  settings: ClientSettingsSchema.optional(),
+  owner: body({ email: z.string().email().max(320), display_name: z.string().max(255).optional() }),
+}).openapi('CreateClient');
+
+export const AdminUpdateClientSchema = body({
+  name: z.string().trim().min(1).max(255).optional(),
+  is_active: z.boolean().optional(),
+}).openapi('AdminUpdateClient');
+
+export const CreatedClientSchema = z
+  .object({ client: ClientSchema, owner: z.object({ user_id: z.string().uuid(), email: z.string() }) })
+  .openapi('CreatedClient');
+
+export const MeSchema = z
+  .object({
+    subject: z.string().uuid(),
+    kind: z.enum(['user', 'api_key']),
+    role: z.enum(['owner', 'admin', 'editor', 'viewer', 'service']),
+    client: ClientSchema.pick({ id: true, name: true, slug: true }),
+  })
+  .openapi('Me');
+
+export const ClientListQuerySchema = PageQuerySchema.extend({
+  is_active: z.enum(['true', 'false']).optional().openapi({ description: 'Filter by active flag.' }),
+});
+export const ClientPageSchema = pageSchema(ClientSchema, 'ClientPage');

@@ -1,0 +1,19 @@
+type SnakeKey<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? Head extends Lowercase<Head>
+    ? `${Head}${SnakeKey<Tail>}`
+    : `_${Lowercase<Head>}${SnakeKey<Tail>}`
+  : S;
+
+type ApiValue<V> = V extends Date ? string : V extends Date | null ? string | null : V;
+
+/** A row as the API shows it: snake_case keys, timestamps as ISO 8601 strings. */
+export type ApiShape<T> = { [K in keyof T as K extends string ? SnakeKey<K> : K]: ApiValue<T[K]> };
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** The one row → response mapping of the API (keys of nested JSON values are left as stored). */
+export function toApi<T extends Record<string, unknown>>(row: T): ApiShape<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[snake(key)] = value instanceof Date ? value.toISOString() : value;
+  return out as ApiShape<T>;
+}
