@@ -1,8 +1,18 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 /** Test-only signing key; test/helpers/tokens.ts signs with the same value from the Worker's env. */
 const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+/**
+ * A per-run ES256 key pair standing in for a production identity provider: the Worker gets the
+ * public JWKS, the tests get the private key (to sign valid ES256 tokens and to attempt
+ * algorithm confusion with the public key).
+ */
+const identityProvider = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const publicJwk = { ...identityProvider.publicKey.export({ format: 'jwk' }), kid: 'test-idp-1', alg: 'ES256', use: 'sig' };
+const privateJwk = { ...identityProvider.privateKey.export({ format: 'jwk' }), kid: 'test-idp-1', alg: 'ES256' };
 
 export default defineConfig({
   test: {
@@ -29,6 +39,8 @@ export default defineConfig({
                 NEON_FETCH_ENDPOINT: inject('neonSqlEndpoint'),
                 LOG_LEVEL: 'warn',
                 JWT_SECRET: TEST_JWT_SECRET,
+                JWT_JWKS: JSON.stringify({ keys: [publicJwk] }),
+                TEST_IDP_PRIVATE_JWK: JSON.stringify(privateJwk),
               },
             },
           })),

@@ -1,5 +1,8 @@
+import { apiKeysRouter } from './api-keys/api-keys.index';
+import { brandKitsRouter } from './brand/brand-kits.index';
 import { clientsRouter } from './clients/clients.index';
 import { healthRouter } from './health/health.index';
+import { membersRouter } from './members/members.index';
 import { createRouter } from './lib/create-router';
 import { onError, onNotFound } from './lib/error-handler';
 import { withBodyLimit, withRequestContext, withRequestId } from './lib/middleware';
@@ -14,6 +17,9 @@ export function createApp() {
 
   app.route('/', healthRouter);
   app.route('/', clientsRouter);
+  app.route('/', membersRouter);
+  app.route('/', apiKeysRouter);
+  app.route('/', brandKitsRouter);
 
   registerOpenApi(app);
   app.notFound(onNotFound);

@@ -94,7 +94,7 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
       slug: client.slug,
       description: client.description,
       storagePrefix: `clients/${client.slug}/`,
-      settings: { timezone: 'America/New_York', defaultLanguage: 'en', features: { engagement: true, publishing: true } },
+      settings: { timezone: 'America/New_York', default_language: 'en', features: { engagement: true, publishing: true } },
     });
     put(
       s.users,
@@ -110,7 +110,7 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
       id: key('brand-kit'),
       clientId,
       name: `${client.name} voice`,
-      tone: { voice: 'friendly', personality: ['warm', 'plain-spoken'], doList: ['answer the question first'], dontList: ['hard sell'] },
+      tone: { voice: 'friendly', personality: ['warm', 'plain-spoken'], do_list: ['answer the question first'], dont_list: ['hard sell'] },
       colors: { primary: '#1F6F5C', secondary: '#F2E8CF' },
       logoRefs: [{ type: 'primary', url: `https://assets.example/${client.slug}/logo.svg`, format: 'svg' }],
       fonts: { heading: 'Fraunces', body: 'Inter' },
@@ -185,7 +185,7 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
       ruleComplianceScore: 5,
       overallScore: 4,
       whatWorkedWell: 'Clear benefit-led headline',
-      issues: [{ description: 'CTA is generic', severity: 'low', suggestedFix: 'Name the outcome' }],
+      issues: [{ description: 'CTA is generic', severity: 'low', suggested_fix: 'Name the outcome' }],
       suggestedRuleChanges: [],
       source: 'web',
       reviewerName: client.members[0]!.name,

@@ -55,6 +55,8 @@ export async function verifyAccessToken(config: Env, token: string): Promise<Pri
   const claims = tokenClaimsSchema.safeParse(payload);
   if (!claims.success) throw invalid('The token is missing required claims or has invalid ones.', claims.error);
   const c = claims.data;
+  // jose checks exp and nbf but accepts an iat in the future; such a token was not issued by us.
+  if (c.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS) throw invalid('The token is issued in the future.');
   if (c.role === 'system') {
     return { kind: 'system', subject: c.sub, clientId: null, role: 'system', tokenId: c.jti ?? null };
   }

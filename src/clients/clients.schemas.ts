@@ -5,16 +5,16 @@ import { body, Timestamp } from '../lib/schemas';
 export const ClientSettingsSchema = z
   .object({
     timezone: z.string().max(64).optional(),
-    defaultLanguage: z.string().max(16).optional(),
+    default_language: z.string().max(16).optional(),
     features: z
-      .object({ publishing: z.boolean().optional(), engagement: z.boolean().optional(), browserLane: z.boolean().optional() })
+      .object({ publishing: z.boolean().optional(), engagement: z.boolean().optional(), browser_lane: z.boolean().optional() })
       .strict()
       .optional(),
     limits: z
       .object({
-        maxPlatformAccounts: z.number().int().min(0).max(10_000).optional(),
-        maxBrandKits: z.number().int().min(0).max(10_000).optional(),
-        maxKnowledgeBases: z.number().int().min(0).max(10_000).optional(),
+        max_platform_accounts: z.number().int().min(0).max(10_000).optional(),
+        max_brand_kits: z.number().int().min(0).max(10_000).optional(),
+        max_knowledge_bases: z.number().int().min(0).max(10_000).optional(),
       })
       .strict()
       .optional(),

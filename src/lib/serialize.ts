@@ -4,7 +4,7 @@ type SnakeKey<S extends string> = S extends `${infer Head}${infer Tail}`
     : `_${Lowercase<Head>}${SnakeKey<Tail>}`
   : S;
 
-type ApiValue<V> = V extends Date ? string : V extends Date | null ? string | null : V;
+type ApiValue<V> = V extends Date ? string : V;
 
 /** A row as the API shows it: snake_case keys, timestamps as ISO 8601 strings. */
 export type ApiShape<T> = { [K in keyof T as K extends string ? SnakeKey<K> : K]: ApiValue<T[K]> };

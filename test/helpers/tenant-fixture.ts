@@ -78,7 +78,7 @@ export function fixtureStatements(label: string, clientId?: string): { ids: Fixt
       id: ids.brand_kits,
       clientId: c,
       name: 'Default',
-      tone: { voice: 'friendly', personality: ['warm'], doList: [], dontList: [] },
+      tone: { voice: 'friendly', personality: ['warm'], do_list: [], dont_list: [] },
       colors: { primary: '#112233' },
       isDefault: true,
       replySignature: `—${label}`,

@@ -64,9 +64,9 @@ describe('clients', () => {
     const { client, owner } = await createClient(slug('patch'));
     const admin = await tokenFor({ clientId: client.id, userId: owner.user_id, role: 'admin' });
     await call('PATCH', '/v1/client', { token: admin, body: { settings: { timezone: 'Europe/Paris' } } });
-    const response = await call('PATCH', '/v1/client', { token: admin, body: { settings: { defaultLanguage: 'fr' }, name: 'Renamed' } });
+    const response = await call('PATCH', '/v1/client', { token: admin, body: { settings: { default_language: 'fr' }, name: 'Renamed' } });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ name: 'Renamed', settings: { timezone: 'Europe/Paris', defaultLanguage: 'fr' } });
+    expect(await json(response)).toMatchObject({ name: 'Renamed', settings: { timezone: 'Europe/Paris', default_language: 'fr' } });
     const viewer = await tokenFor({ clientId: client.id, userId: owner.user_id, role: 'viewer' });
     await expectProblem(await call('PATCH', '/v1/client', { token: viewer, body: { name: 'Nope' } }), 403, 'FORBIDDEN');
     await expectProblem(await call('PATCH', '/v1/client', { token: admin, body: {} }), 422, 'VALIDATION_FAILED');

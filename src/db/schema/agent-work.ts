@@ -88,13 +88,13 @@ export const outputs = tenantTable(
 export interface FeedbackIssue {
   description: string;
   severity: 'high' | 'medium' | 'low';
-  suggestedFix?: string;
+  suggested_fix?: string;
 }
 
 export interface RuleChange {
   file: string;
-  currentRule?: string;
-  suggestedChange: string;
+  current_rule?: string;
+  suggested_change: string;
   rationale: string;
 }
 

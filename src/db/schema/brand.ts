@@ -5,9 +5,9 @@ import { tenantTable } from './tenant-table';
 export interface BrandTone {
   voice: 'professional' | 'casual' | 'friendly' | 'authoritative' | 'playful';
   personality: string[];
-  doList: string[];
-  dontList: string[];
-  examplePhrases?: string[];
+  do_list: string[];
+  dont_list: string[];
+  example_phrases?: string[];
 }
 
 export interface BrandColors {

@@ -5,9 +5,9 @@ import { createdAt, id, updatedAt } from './columns';
 /** Per-client settings (seed 000). */
 export interface ClientSettings {
   timezone?: string;
-  defaultLanguage?: string;
-  features?: { publishing?: boolean; engagement?: boolean; browserLane?: boolean };
-  limits?: { maxPlatformAccounts?: number; maxBrandKits?: number; maxKnowledgeBases?: number };
+  default_language?: string;
+  features?: { publishing?: boolean; engagement?: boolean; browser_lane?: boolean };
+  limits?: { max_platform_accounts?: number; max_brand_kits?: number; max_knowledge_bases?: number };
 }
 
 /** The tenant root: every tenant-owned row carries `client_id` referencing it. */

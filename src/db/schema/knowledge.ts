@@ -7,8 +7,8 @@ import { tenantReference, tenantTable } from './tenant-table';
 export const EMBEDDING_DIMENSIONS = 1536;
 
 export interface ChunkMetadata {
-  sourceUrl?: string;
-  pageNumber?: number;
+  source_url?: string;
+  page_number?: number;
   section?: string;
   tags?: string[];
 }

@@ -1,0 +1,76 @@
+import { eq, sql } from 'drizzle-orm';
+import { tenantPrincipal } from '../auth/principal';
+import { memberships } from '../db/schema';
+import type { AppRouteHandler } from '../lib/create-router';
+import { keyset, toPage } from '../lib/pagination';
+import { ApiError } from '../lib/problem';
+import { toApi } from '../lib/serialize';
+import { guardedMembershipChange, selectMembers, type GuardedChange } from './members.queries';
+import type { addMember, changeMemberRole, listMembers, removeMember } from './members.routes';
+
+const notFound = () => new ApiError(404, 'MEMBER_NOT_FOUND', 'No such member in this client.');
+
+/** Why a guarded change did nothing: not there, not allowed for this caller, or the last owner. */
+function refusal(result: GuardedChange | undefined, callerIsOwner: boolean, newRole: string | null): ApiError {
+  if (!result?.target_role) return notFound();
+  if (!callerIsOwner && (result.target_role === 'owner' || newRole === 'owner')) {
+    return new ApiError(403, 'OWNER_REQUIRED', 'Only an owner can change an owner or grant the owner role.');
+  }
+  return new ApiError(409, 'LAST_OWNER', 'A client keeps at least one owner.');
+}
+
+export const list: AppRouteHandler<typeof listMembers> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const query = c.req.valid('query');
+  const page = keyset(memberships.createdAt, memberships.id, query.cursor);
+  const [rows] = await c.var.tenant.run(
+    (db) => [selectMembers(db, clientId, page.where).orderBy(...page.orderBy).limit(query.limit + 1)],
+    { readOnly: true },
+  );
+  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+};
+
+export const add: AppRouteHandler<typeof addMember> = async (c) => {
+  const principal = tenantPrincipal(c.var.principal);
+  const input = c.req.valid('json');
+  if (input.role === 'owner' && principal.role !== 'owner') {
+    throw new ApiError(403, 'OWNER_REQUIRED', 'Only an owner can grant the owner role.');
+  }
+  const id = crypto.randomUUID();
+  const [, rows] = await c.var.tenant.run((db) => [
+    db.execute(sql`
+      insert into memberships (id, client_id, user_id, role)
+      values (${id}, ${principal.clientId}, app_private.ensure_user(${input.email}, ${input.display_name ?? null}), ${input.role})`),
+    selectMembers(db, principal.clientId, eq(memberships.id, id)),
+  ]);
+  if (!rows[0]) throw new Error('member insert returned no row');
+  return c.json(toApi(rows[0]), 201);
+};
+
+export const changeRole: AppRouteHandler<typeof changeMemberRole> = async (c) => {
+  const principal = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const { role } = c.req.valid('json');
+  const isOwner = principal.role === 'owner';
+  const [guard, rows] = await c.var.tenant.run((db) => [
+    guardedMembershipChange(db, principal.clientId, id, isOwner, role),
+    selectMembers(db, principal.clientId, eq(memberships.id, id)),
+  ]);
+  const result = guard.rows[0];
+  if (!result || result.changed === 0) {
+    // Setting the role a member already has is not an error.
+    if (result?.target_role === role && rows[0] && (isOwner || role !== 'owner')) return c.json(toApi(rows[0]), 200);
+    throw refusal(result, isOwner, role);
+  }
+  return c.json(toApi(rows[0]!), 200);
+};
+
+export const remove: AppRouteHandler<typeof removeMember> = async (c) => {
+  const principal = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const isOwner = principal.role === 'owner';
+  const [guard] = await c.var.tenant.run((db) => [guardedMembershipChange(db, principal.clientId, id, isOwner, null)]);
+  const result = guard.rows[0];
+  if (!result || result.changed === 0) throw refusal(result, isOwner, null);
+  return c.body(null, 204);
+};

@@ -1,0 +1,201 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app';
+import { ROLES, type Role } from '../../../src/auth/principal';
+import { call, json } from '../../helpers/api';
+import { asSystem } from '../../helpers/db';
+import { forgedTokens, identityProviderToken } from '../../helpers/forged-tokens';
+import { expectProblem } from '../../helpers/problem';
+import { countRoundTrips } from '../../helpers/round-trips';
+import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../../helpers/tenant-fixture';
+import { systemToken, tokenFor } from '../../helpers/tokens';
+import { documentedRoutes, ROUTES, type DocumentedRoute } from './route-table';
+
+// The route table comes from the OpenAPI document the Worker generates (and serves, checked below).
+const document = createApp().getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'suite', version: '0' } }) as unknown as {
+  paths: Record<string, Record<string, Record<string, unknown>>>;
+};
+const documented = documentedRoutes(document);
+const guarded = documented.filter((r) => !ROUTES[r.key]?.public);
+const systemOnly = (r: DocumentedRoute) => r.roles?.length === 1 && r.roles[0] === 'system';
+const tenantRoutes = guarded.filter((r) => !systemOnly(r));
+
+let a: FixtureIds; // the victim
+let b: FixtureIds; // the attacker, a real and active client
+let inactive: FixtureIds;
+
+beforeAll(async () => {
+  [a, b, inactive] = await Promise.all([createTenantFixture('atk-a'), createTenantFixture('atk-b'), createTenantFixture('atk-off')]);
+  await asSystem(sql`update clients set is_active = false where id = ${inactive.clients}`);
+});
+afterAll(async () => {
+  await Promise.all([a, b, inactive].map((ids) => deleteTenantFixture(ids)));
+});
+
+function tokenAs(role: Role, ids: FixtureIds = a): Promise<string> {
+  return role === 'system' ? systemToken() : tokenFor({ clientId: ids.clients, userId: ids.users, role });
+}
+
+const allowedRole = (route: DocumentedRoute): Role => route.roles![0] as Role;
+const concrete = (route: DocumentedRoute) => route.path.replace('{id}', crypto.randomUUID());
+
+async function auditCount(ids: FixtureIds): Promise<number> {
+  const [rows] = await asSystem(sql`select count(*)::int as n from audit_logs where client_id = ${ids.clients}`);
+  return rows![0]!.n as number;
+}
+
+async function rowSnapshot(table: string, id: string): Promise<unknown> {
+  const [rows] = await asSystem(sql`select to_jsonb(t) as row from ${sql.identifier(table)} t where id = ${id}`);
+  return rows![0]?.row;
+}
+
+describe('the route table', () => {
+  it('covers exactly the operations of the OpenAPI document', () => {
+    expect(documented.length).toBeGreaterThanOrEqual(20);
+    expect(documented.map((r) => r.key).sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  it('declares roles on every guarded operation, and the served document is the generated one', async () => {
+    for (const route of guarded) expect(route.roles, route.key).not.toBeNull();
+    const served = await json<{ paths: unknown }>(await call('GET', '/openapi.json'));
+    expect(served.paths).toEqual(document.paths);
+  });
+});
+
+describe.each(guarded)('$key', (route) => {
+  const body = (r: DocumentedRoute) => (r.hasBody ? {} : undefined);
+
+  it('refuses a missing or malformed Authorization header with 401', async () => {
+    await expectProblem(await call(route.method, concrete(route), { body: body(route) }), 401, 'MISSING_TOKEN');
+    for (const header of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'bearer abc.def.ghi', 'Bearer not-a-jwt', `Bearer ${'a'.repeat(5000)}`]) {
+      const response = await call(route.method, concrete(route), { body: body(route), headers: { authorization: header } });
+      await expectProblem(response, 401, 'INVALID_TOKEN');
+    }
+  });
+
+  it('refuses every forged, bent or expired token with 401 and writes nothing', async () => {
+    const role = allowedRole(route);
+    const claims = role === 'system' ? { sub: a.users, role } : { sub: a.users, client_id: a.clients, role };
+    const tokens = await forgedTokens(claims);
+    if (role === 'system') delete tokens['missing client_id']; // system tokens carry no client
+    const request = await ROUTES[route.key]!.valid(a);
+    const before = await auditCount(a);
+    for (const [name, token] of Object.entries(tokens)) {
+      const response = await call(route.method, request.path, { token, body: request.body });
+      expect(response.status, name).toBe(401);
+      await expectProblem(response, 401, 'INVALID_TOKEN');
+    }
+    expect(await auditCount(a)).toBe(before);
+  });
+
+  it('refuses roles outside the route’s roles with 403 before touching the database', async () => {
+    const refused = ROLES.filter((role) => !route.roles!.includes(role));
+    for (const role of refused) {
+      const request = await ROUTES[route.key]!.valid(a);
+      const { result, roundTrips } = await countRoundTrips(async () =>
+        call(route.method, request.path, { token: await tokenAs(role), body: request.body }),
+      );
+      expect(result.status, role).toBe(403);
+      await expectProblem(result, 403, 'FORBIDDEN');
+      expect(roundTrips, role).toBe(0);
+    }
+  });
+
+  it('costs exactly one database round trip for a valid request', async () => {
+    const request = await ROUTES[route.key]!.valid(a);
+    const token = await tokenAs(allowedRole(route));
+    const { result, roundTrips } = await countRoundTrips(() => call(route.method, request.path, { token, body: request.body }));
+    expect(result.status, await result.clone().text()).toBeLessThan(300);
+    expect(roundTrips).toBe(1);
+  });
+
+  it.skipIf(!route.hasIdParam)('answers 400 for an id that is not a UUID, without touching the database', async () => {
+    const request = await ROUTES[route.key]!.valid(a);
+    const path = route.path.replace('{id}', 'not-a-uuid');
+    const { result, roundTrips } = await countRoundTrips(async () =>
+      call(route.method, path, { token: await tokenAs(allowedRole(route)), body: request.body }),
+    );
+    await expectProblem(result, 400, 'INVALID_REQUEST');
+    expect(roundTrips).toBe(0);
+  });
+
+  it.skipIf(!route.hasBody)('answers 400/422 problem+json to malformed and invalid bodies, and writes nothing', async () => {
+    const token = await tokenAs(allowedRole(route));
+    const request = await ROUTES[route.key]!.valid(a);
+    const before = await auditCount(a);
+    const bad: [string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }][] = [
+      ['malformed JSON', { rawBody: '{"name": ' }],
+      ['array', { body: [] }],
+      ['string', { body: 'hello' }],
+      ['number', { body: 42 }],
+      ['null', { body: null }],
+      ['unknown field', { body: { ...(request.body as object), unexpected_field: true } }],
+      ['wrong types', { body: Object.fromEntries(Object.keys(request.body as object).map((k) => [k, { nested: [1, 2] }])) }],
+      [
+        'oversized strings',
+        {
+          body: Object.fromEntries(
+            Object.entries(request.body as object).map(([k, v]) => [k, typeof v === 'string' ? 'x'.repeat(100_000) : v]),
+          ),
+        },
+      ],
+      ['not JSON content type', { rawBody: JSON.stringify(request.body), headers: { 'content-type': 'text/plain' } }],
+    ];
+    for (const [name, variant] of bad) {
+      const response = await call(route.method, request.path, { token, ...variant });
+      expect([400, 413, 415, 422], `${name}: ${response.status}`).toContain(response.status);
+      await expectProblem(response, response.status);
+    }
+    expect(await auditCount(a)).toBe(before);
+  });
+
+  it.skipIf(!route.hasBody)('never answers 5xx to arbitrary JSON bodies (property-based)', async () => {
+    const token = await tokenAs(allowedRole(route));
+    const request = await ROUTES[route.key]!.valid(a);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
+        const response = await call(route.method, request.path, { token, body: value });
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) await expectProblem(response, response.status);
+        else await response.arrayBuffer();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe.each(tenantRoutes)('$key (tenant scoping)', (route) => {
+  it('refuses a deactivated client with 403 in one round trip', async () => {
+    const request = await ROUTES[route.key]!.valid(a);
+    const { result, roundTrips } = await countRoundTrips(async () =>
+      call(route.method, request.path, { token: await tokenAs(allowedRole(route), inactive), body: request.body }),
+    );
+    await expectProblem(result, 403, 'CLIENT_INACTIVE');
+    expect(roundTrips).toBe(1);
+  });
+
+  it('refuses a token naming a client that does not exist with 401', async () => {
+    const request = await ROUTES[route.key]!.valid(a);
+    const token = await tokenFor({ clientId: crypto.randomUUID(), userId: a.users, role: allowedRole(route) });
+    await expectProblem(await call(route.method, request.path, { token, body: request.body }), 401, 'INVALID_TOKEN');
+  });
+
+  it('accepts a token from the configured identity provider (ES256 via JWKS)', async () => {
+    const request = await ROUTES[route.key]!.valid(a);
+    const token = await identityProviderToken({ sub: a.users, client_id: a.clients, role: allowedRole(route) });
+    const response = await call(route.method, request.path, { token, body: request.body });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+  });
+
+  const resource = ROUTES[route.key]?.resource;
+  it.skipIf(!resource)('answers 404 to another tenant using this tenant’s id, and leaves the row unchanged', async () => {
+    const id = resource!.id(a);
+    const before = await rowSnapshot(resource!.table, id);
+    expect(before).toBeDefined();
+    const request = await ROUTES[route.key]!.valid(a);
+    const response = await call(route.method, resource!.path(id), { token: await tokenAs(allowedRole(route), b), body: request.body });
+    await expectProblem(response, 404);
+    expect(await rowSnapshot(resource!.table, id)).toEqual(before);
+  });
+});

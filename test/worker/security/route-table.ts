@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import { generateApiKey } from '../../../src/auth/api-keys';
+import { asSystem } from '../../helpers/db';
+import type { FixtureIds } from '../../helpers/tenant-fixture';
+
+export interface ValidRequest {
+  path: string;
+  body?: unknown;
+}
+
+export interface RouteSpec {
+  /** Not behind a token (health, docs, API-key exchange). */
+  public?: true;
+  /** Touches no database at all (static documents). */
+  noDatabase?: true;
+  /** A request that succeeds for an allowed role of client `a`; may create what it needs first. */
+  valid: (a: FixtureIds) => Promise<ValidRequest>;
+  /** For routes on one resource: the table and the fixture row of client `a` it addresses. */
+  resource?: { table: string; id: (a: FixtureIds) => string; path: (id: string) => string };
+}
+
+const BRAND_KIT = {
+  name: 'Spring campaign',
+  tone: { voice: 'friendly', personality: ['warm'], do_list: ['be brief'], dont_list: ['hype'] },
+  colors: { primary: '#336699' },
+};
+
+async function newMember(a: FixtureIds, role = 'viewer'): Promise<string> {
+  const id = crypto.randomUUID();
+  await asSystem(
+    sql`insert into memberships (id, client_id, user_id, role)
+        values (${id}, ${a.clients}, app_private.ensure_user(${`m-${id}@example.test`}, null), ${role})`,
+  );
+  return id;
+}
+
+async function newBrandKit(a: FixtureIds): Promise<string> {
+  const id = crypto.randomUUID();
+  await asSystem(
+    sql`insert into brand_kits (id, client_id, name, tone, colors)
+        values (${id}, ${a.clients}, 'Extra kit', ${JSON.stringify(BRAND_KIT.tone)}::jsonb, ${JSON.stringify(BRAND_KIT.colors)}::jsonb)`,
+  );
+  return id;
+}
+
+/**
+ * Every operation of the OpenAPI document, keyed `METHOD /path` as the document spells it.
+ * The attack suite fails when the document has an operation missing here, or the other way round.
+ */
+export const ROUTES: Record<string, RouteSpec> = {
+  'GET /health': { public: true, valid: async () => ({ path: '/health' }) },
+  'POST /v1/auth/token': {
+    public: true,
+    valid: async (a) => {
+      const { key, prefix, hash } = await generateApiKey();
+      await asSystem(
+        sql`insert into api_keys (client_id, name, prefix, key_hash, role) values (${a.clients}, 'exchange', ${prefix}, ${hash}, 'service')`,
+      );
+      return { path: '/v1/auth/token', body: { api_key: key } };
+    },
+  },
+  'GET /v1/me': { valid: async () => ({ path: '/v1/me' }) },
+  'GET /v1/client': { valid: async () => ({ path: '/v1/client' }) },
+  'PATCH /v1/client': { valid: async () => ({ path: '/v1/client', body: { description: 'Updated by the suite' } }) },
+  'POST /v1/clients': {
+    valid: async () => {
+      const slug = `suite-${crypto.randomUUID().slice(0, 8)}`;
+      return { path: '/v1/clients', body: { name: 'Suite client', slug, owner: { email: `${slug}@example.test` } } };
+    },
+  },
+  'GET /v1/clients': { valid: async () => ({ path: '/v1/clients?limit=5' }) },
+  'PATCH /v1/clients/{id}': {
+    valid: async (a) => ({ path: `/v1/clients/${a.clients}`, body: { name: 'Renamed by the suite' } }),
+  },
+  'GET /v1/members': { valid: async () => ({ path: '/v1/members' }) },
+  'POST /v1/members': {
+    valid: async () => ({ path: '/v1/members', body: { email: `new-${crypto.randomUUID()}@example.test`, role: 'viewer' } }),
+  },
+  'PATCH /v1/members/{id}': {
+    valid: async (a) => ({ path: `/v1/members/${await newMember(a)}`, body: { role: 'editor' } }),
+    resource: { table: 'memberships', id: (a) => a.memberships, path: (id) => `/v1/members/${id}` },
+  },
+  'DELETE /v1/members/{id}': {
+    valid: async (a) => ({ path: `/v1/members/${await newMember(a)}` }),
+    resource: { table: 'memberships', id: (a) => a.memberships, path: (id) => `/v1/members/${id}` },
+  },
+  'GET /v1/api-keys': { valid: async () => ({ path: '/v1/api-keys' }) },
+  'POST /v1/api-keys': { valid: async () => ({ path: '/v1/api-keys', body: { name: 'Suite key', role: 'service' } }) },
+  'DELETE /v1/api-keys/{id}': {
+    valid: async (a) => ({ path: `/v1/api-keys/${a.api_keys}` }),
+    resource: { table: 'api_keys', id: (a) => a.api_keys, path: (id) => `/v1/api-keys/${id}` },
+  },
+  'GET /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits' }) },
+  'POST /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits', body: BRAND_KIT }) },
+  'GET /v1/brand-kits/{id}': {
+    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}` }),
+    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
+  },
+  'PATCH /v1/brand-kits/{id}': {
+    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}`, body: { description: 'Suite edit' } }),
+    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
+  },
+  'DELETE /v1/brand-kits/{id}': {
+    valid: async (a) => ({ path: `/v1/brand-kits/${await newBrandKit(a)}` }),
+    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
+  },
+  'POST /v1/brand-kits/{id}/default': {
+    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}/default` }),
+    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}/default` },
+  },
+};
+
+/** Routes the suite reads from the live OpenAPI document: method, path, roles (`x-roles`), body. */
+export interface DocumentedRoute {
+  key: string;
+  method: string;
+  path: string;
+  roles: string[] | null;
+  hasBody: boolean;
+  hasIdParam: boolean;
+}
+
+export function documentedRoutes(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): DocumentedRoute[] {
+  const out: DocumentedRoute[] = [];
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      out.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        roles: (op['x-roles'] as string[] | undefined) ?? null,
+        hasBody: Boolean(op.requestBody),
+        hasIdParam: path.includes('{id}'),
+      });
+    }
+  }
+  return out;
+}
