@@ -5,6 +5,7 @@ import { connect, readDevVars } from './db/connection';
 import { applyMigrations } from './db/migrate';
 import { seedDatabase } from './db/seed';
 import { API_PORT, LOCAL_DATA_DIR, LOCAL_DB_PORT } from './dev-config';
+import { mintDevToken } from './dev-token';
 import { startNeonLocal } from './neon-local/server';
 
 /**
@@ -50,11 +51,20 @@ async function main() {
 
   const base = `http://127.0.0.1:${API_PORT}`;
   if (await waitForHealth(`${base}/health`, 90_000)) {
+    const token = await mintDevToken({ ...readDevVars(), NEON_FETCH_ENDPOINT: db.sqlEndpoint }, 'vita-wellness', 'owner');
     console.log(
       [
         '',
         `API ready at ${base}  (OpenAPI: ${base}/openapi.json, reference: ${base}/docs)`,
-        `Try:  curl ${base}/health`,
+        '',
+        'Development token (owner of the seeded client vita-wellness, valid 12 h):',
+        `  export TOKEN=${token}`,
+        '',
+        'Try:',
+        `  curl ${base}/health`,
+        `  curl -H "Authorization: Bearer $TOKEN" ${base}/v1/brand-kits`,
+        '',
+        'Other tokens: npm run -s token -- --client northwind-coffee --role viewer   (roles: owner admin editor viewer service system)',
         '',
       ].join('\n'),
     );

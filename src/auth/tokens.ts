@@ -1,8 +1,8 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type CryptoKey, type FlattenedJWSInput, type JWTHeaderParameters } from 'jose';
 import type { Env } from '../env';
 import { ApiError } from '../lib/problem';
 import { tokenClaimsSchema } from './claims';
-import type { Principal, TenantPrincipal } from './principal';
+import type { Principal } from './principal';
 
 /** The only algorithms accepted, each tied to its kind of key: never `none`, never HMAC with a public key. */
 const SECRET_ALGORITHMS = ['HS256'];
@@ -63,13 +63,20 @@ export async function verifyAccessToken(config: Env, token: string): Promise<Pri
   return { kind: c.kind, subject: c.sub, clientId: c.client_id, role: c.role, tokenId: c.jti ?? null };
 }
 
-/** Mints a short-lived tenant token signed by the Worker (API-key exchange, development tokens). */
+/**
+ * Mints a token signed by the Worker's key (API-key exchange; development tokens from
+ * `npm run token`). API keys carry tenant roles only, so the exchange can never mint `system`.
+ */
 export async function signAccessToken(
   config: Env,
-  principal: Pick<TenantPrincipal, 'kind' | 'subject' | 'clientId' | 'role'>,
+  principal: Pick<Principal, 'kind' | 'subject' | 'clientId' | 'role'>,
   ttlSeconds: number = config.ACCESS_TOKEN_TTL_SECONDS,
 ): Promise<{ token: string; expiresIn: number }> {
-  const token = await new SignJWT({ client_id: principal.clientId, role: principal.role, kind: principal.kind })
+  const claims =
+    principal.clientId === null
+      ? { role: principal.role }
+      : { client_id: principal.clientId, role: principal.role, kind: principal.kind };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.subject)
     .setIssuer(config.JWT_ISSUER)
