@@ -25,6 +25,7 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
     case '23505':
       return new ApiError(409, 'CONFLICT', 'A resource with the same unique key already exists.', { cause: error });
     case '23503':
+    case '23001': // ON DELETE RESTRICT refusal (PostgreSQL 18 reports it as restrict_violation)
       return new ApiError(409, 'REFERENCE_CONFLICT', 'A referenced resource does not exist or is still in use.', { cause: error });
     case '23514':
     case '23502':
