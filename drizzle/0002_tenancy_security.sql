@@ -27,10 +27,20 @@ REVOKE ALL ON SCHEMA app_private FROM PUBLIC;
 --> statement-breakpoint
 GRANT USAGE, CREATE ON SCHEMA app_private TO app_audit_writer;
 --> statement-breakpoint
+-- Timestamps belong to the database: on INSERT both are now(); on UPDATE created_at keeps its
+-- value and updated_at is now(). Callers can neither backdate nor forge them. Millisecond
+-- precision, so a timestamp survives the round trip through a JavaScript Date exactly (keyset
+-- pagination cursors compare against it).
 CREATE OR REPLACE FUNCTION app_private.set_updated_at() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.updated_at := now();
+  IF TG_OP = 'INSERT' THEN
+    NEW.created_at := date_trunc('milliseconds', now());
+    NEW.updated_at := NEW.created_at;
+  ELSE
+    NEW.created_at := OLD.created_at;
+    NEW.updated_at := date_trunc('milliseconds', now());
+  END IF;
   RETURN NEW;
 END
 $$;
@@ -113,7 +123,7 @@ BEGIN
   EXECUTE format('GRANT SELECT ON %s TO app_audit_writer', tbl);
 
   EXECUTE format('DROP TRIGGER IF EXISTS set_updated_at ON %s', tbl);
-  EXECUTE format('CREATE TRIGGER set_updated_at BEFORE UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at()', tbl);
+  EXECUTE format('CREATE TRIGGER set_updated_at BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at()', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS audit_insert ON %s', tbl);
   EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.audit_capture(%s)',
                  tbl, coalesce(hidden_args, ''));
@@ -128,8 +138,10 @@ $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION app_private.secure_tenant_table(regclass, text, text[]) FROM PUBLIC;
 --> statement-breakpoint
--- The tenant root: a tenant reads and updates its own client row only.
-SELECT app_private.secure_tenant_table('public.clients', 'SELECT, UPDATE');
+-- The tenant root: a tenant reads its own client row and may change only its name, description
+-- and settings. Slug, active flag and the storage prefix (its boundary in R2) belong to the
+-- system path.
+SELECT app_private.secure_tenant_table('public.clients', 'SELECT, UPDATE (name, description, settings)');
 --> statement-breakpoint
 SELECT app_private.secure_tenant_table('public.memberships');
 --> statement-breakpoint
@@ -198,11 +210,11 @@ GRANT INSERT ON public.audit_logs TO app_audit_writer;
 --> statement-breakpoint
 -- Global tables. users: a tenant sees itself and the members of its client. skills: readable by
 -- every tenant. user_channels: system path only. All writes go through app_system.
-CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
+CREATE TRIGGER set_updated_at BEFORE INSERT OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
 --> statement-breakpoint
-CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.user_channels FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
+CREATE TRIGGER set_updated_at BEFORE INSERT OR UPDATE ON public.user_channels FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
 --> statement-breakpoint
-CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.skills FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
+CREATE TRIGGER set_updated_at BEFORE INSERT OR UPDATE ON public.skills FOR EACH ROW EXECUTE FUNCTION app_private.set_updated_at();
 --> statement-breakpoint
 ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
