@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/neon-http';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { systemPrelude } from '../../src/db/context';
 import * as s from '../../src/db/schema';
+import { assertInsertable } from '../../src/db/schema/zod';
 import { connect, targetFromEnv } from './connection';
 import { SKILLS, seedId, topicEmbedding } from './seed-data';
 
@@ -77,8 +78,10 @@ export const SEED_CLIENTS: SeedClient[] = [
 /** Every insert of the development dataset, parents first, each idempotent on its deterministic id. */
 export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
   const out: SQL[] = [];
-  const put = <T extends PgTable>(table: T, values: T['$inferInsert'] | T['$inferInsert'][]) =>
+  const put = <T extends PgTable>(table: T, values: T['$inferInsert'] | T['$inferInsert'][]) => {
+    for (const row of Array.isArray(values) ? values : [values]) assertInsertable(table, row);
     out.push(db.insert(table).values(values as never).onConflictDoNothing().getSQL());
+  };
 
   put(s.skills, SKILLS);
   const skillId = (name: string) => seedId(`skill:${name}`);
