@@ -7,6 +7,7 @@ export const ApiKeyRoleSchema = z.enum(['admin', 'editor', 'viewer', 'service'])
 export const ApiKeySchema = z
   .object({
     id: z.string().uuid(),
+    client_id: z.string().uuid(),
     name: z.string(),
     prefix: z.string().openapi({ description: 'The first characters of the key, for recognising it.' }),
     role: ApiKeyRoleSchema,

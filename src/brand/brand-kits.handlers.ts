@@ -107,14 +107,11 @@ export const update: AppRouteHandler<typeof updateBrandKit> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const { id } = c.req.valid('param');
   const changes = columns(c.req.valid('json'));
-  // An empty PATCH still proves the kit exists: touch nothing but read it back.
-  const [rows] = await c.var.tenant.run((db) => [
-    db
-      .update(brandKits)
-      .set(Object.keys(changes).length ? changes : { id: sql`${brandKits.id}` })
-      .where(and(eq(brandKits.id, id), eq(brandKits.clientId, clientId)))
-      .returning(),
-  ]);
+  const match = and(eq(brandKits.id, id), eq(brandKits.clientId, clientId));
+  // An empty PATCH changes nothing, not even updated_at: it only reads the kit back.
+  const [rows] = Object.keys(changes).length
+    ? await c.var.tenant.run((db) => [db.update(brandKits).set(changes).where(match).returning()])
+    : await c.var.tenant.run((db) => [db.select().from(brandKits).where(match)], { readOnly: true });
   if (!rows[0]) throw notFound();
   return c.json(toApi(rows[0]), 200);
 };

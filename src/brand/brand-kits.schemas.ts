@@ -43,6 +43,7 @@ export const BrandFontsSchema = z
 export const BrandKitSchema = z
   .object({
     id: z.string().uuid(),
+    client_id: z.string().uuid(),
     name: z.string(),
     description: z.string().nullable(),
     tone: BrandToneSchema,

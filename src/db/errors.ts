@@ -34,6 +34,8 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
     case '22P02':
     case '22007':
     case '22008':
+    case '22021': // e.g. a NUL character in text
+    case '22P05': // e.g. a NUL character in jsonb
       return new ApiError(422, 'CONSTRAINT_VIOLATION', 'The request violates a data constraint.', { cause: error });
     case '40001':
     case '40P01':
