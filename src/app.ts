@@ -1,7 +1,11 @@
+import { agentWorkRouter } from './agent-work/agent-work.index';
 import { apiKeysRouter } from './api-keys/api-keys.index';
 import { brandKitsRouter } from './brand/brand-kits.index';
 import { clientsRouter } from './clients/clients.index';
+import { communityRouter } from './community/community.index';
+import { engagementRouter } from './engagement/engagement.index';
 import { healthRouter } from './health/health.index';
+import { knowledgeRouter } from './knowledge/knowledge.index';
 import { membersRouter } from './members/members.index';
 import { createRouter } from './lib/create-router';
 import { onError, onNotFound } from './lib/error-handler';
@@ -20,6 +24,10 @@ export function createApp() {
   app.route('/', membersRouter);
   app.route('/', apiKeysRouter);
   app.route('/', brandKitsRouter);
+  app.route('/', agentWorkRouter);
+  app.route('/', knowledgeRouter);
+  app.route('/', engagementRouter);
+  app.route('/', communityRouter);
 
   registerOpenApi(app);
   app.notFound(onNotFound);

@@ -15,8 +15,12 @@ export type TenantPrincipal = Extract<Principal, { clientId: string }>;
 export const CAN = {
   /** Read tenant data. */
   read: ['owner', 'admin', 'editor', 'viewer'],
+  /** Read tenant data, machine clients included (e.g. a posting bot reading the approval queue). */
+  readAutomated: ['owner', 'admin', 'editor', 'viewer', 'service'],
   /** Write tenant content (brand kits, knowledge, runs, engagement). */
   write: ['owner', 'admin', 'editor'],
+  /** Work machine clients do as well as editors: drive runs, store outputs, ingest detected posts. */
+  automate: ['owner', 'admin', 'editor', 'service'],
   /** Manage members, API keys and client settings. */
   administer: ['owner', 'admin'],
   /** Identify oneself: every tenant principal. */

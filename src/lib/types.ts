@@ -6,6 +6,8 @@ import type { Logger } from './logger';
 /** Raw bindings as Cloudflare passes them; validated into `Env` once by `loadEnv`. */
 export interface Bindings {
   [key: string]: unknown;
+  /** R2 bucket for run outputs and retention archives (wrangler.toml). */
+  OBJECTS: R2Bucket;
 }
 
 export interface AppVariables {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { users } from './access';
+import { apiKeys, users } from './access';
 import { createdAt, id, indexOn, timestamptz, updatedAt } from './columns';
 import { feedbackSource, outputFormat, runStatus, skillType } from './enums';
 import { tenantReference, tenantTable } from './tenant-table';
@@ -34,9 +34,9 @@ export const skills = pgTable(
 export const runs = tenantTable(
   'runs',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
+    /** Who asked: a user, or (for machine clients) an API key of the client; exactly one. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'restrict' }),
+    apiKeyId: uuid('api_key_id'),
     skillId: uuid('skill_id')
       .notNull()
       .references(() => skills.id, { onDelete: 'restrict' }),
@@ -53,6 +53,8 @@ export const runs = tenantTable(
   },
   (t) => [
     indexOn('runs', 'user_id').on(t.userId),
+    ...tenantReference('runs', t.clientId, t.apiKeyId, apiKeys, 'restrict'),
+    check('runs_one_requester', sql`num_nonnulls(${t.userId}, ${t.apiKeyId}) = 1`),
     indexOn('runs', 'skill_id').on(t.skillId),
     indexOn('runs', 'client_id', 'status').on(t.clientId, t.status),
     indexOn('runs', 'client_id', 'queued_at').on(t.clientId, t.queuedAt),

@@ -69,6 +69,7 @@ export const skillsRelations = relations(skills, ({ many }) => ({
 export const runsRelations = relations(runs, ({ one, many }) => ({
   client: one(clients, { fields: [runs.clientId], references: [clients.id] }),
   user: one(users, { fields: [runs.userId], references: [users.id] }),
+  apiKey: one(apiKeys, { fields: [runs.clientId, runs.apiKeyId], references: [apiKeys.clientId, apiKeys.id] }),
   skill: one(skills, { fields: [runs.skillId], references: [skills.id] }),
   outputs: many(outputs),
 }));

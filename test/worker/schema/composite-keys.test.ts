@@ -61,10 +61,10 @@ const isFixtureTable = (table: string): table is TenantTableName => (TENANT_TABL
 
 describe('composite tenant foreign keys', () => {
   it('are found in the catalog, each between two fixture tables', () => {
-    // The schema declares 14 tenantReference() keys (knowledge_chunks, outputs, feedback, posts,
+    // The schema declares 15 tenantReference() keys (knowledge_chunks, outputs, feedback, posts,
     // decisions ×2, replies, escalations ×3, competitive_mentions ×2, community_champions,
-    // randomized_experiments).
-    expect(keys.length).toBeGreaterThanOrEqual(14);
+    // randomized_experiments, runs → api_keys).
+    expect(keys.length).toBeGreaterThanOrEqual(15);
     const uncovered = keys.filter((k) => !isFixtureTable(k.table) || !isFixtureTable(k.parent)).map((k) => k.constraint);
     expect(uncovered).toEqual([]);
   });
@@ -78,8 +78,10 @@ describe('composite tenant foreign keys', () => {
       const table = sql.identifier(child);
       const column = sql.identifier(referencing(key));
 
-      const crossTenant = await violation(asSystem(sql`update ${table} set ${column} = ${b[parent]} where id = ${a[child]}`));
-      const [own] = await asSystem(sql`update ${table} set ${column} = ${a[parent]} where id = ${a[child]} returning id`);
+      // runs name exactly one requester: pointing a run at an API key clears its user.
+      const also = key.constraint === 'runs_api_key_id_fkey' ? sql`, user_id = null` : sql``;
+      const crossTenant = await violation(asSystem(sql`update ${table} set ${column} = ${b[parent]}${also} where id = ${a[child]}`));
+      const [own] = await asSystem(sql`update ${table} set ${column} = ${a[parent]}${also} where id = ${a[child]} returning id`);
       results.push({
         key: key.constraint,
         crossTenant: crossTenant ? `${crossTenant.code} ${crossTenant.constraint}` : 'accepted',

@@ -410,6 +410,21 @@ const CHECK_CASES: Case[] = [
     }),
   },
   {
+    constraint: 'runs_one_requester',
+    what: 'a run is asked for by exactly one of a user and an API key',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [
+        update('runs', a.runs, sql`api_key_id = ${a.api_keys}`),
+        update('runs', a.runs, sql`user_id = null, api_key_id = null`),
+      ],
+      pass: [
+        update('runs', a.runs, sql`user_id = null, api_key_id = ${a.api_keys}`),
+        update('runs', a.runs, sql`user_id = ${a.users}, api_key_id = null`),
+      ],
+    }),
+  },
+  {
     constraint: 'runs_started_when_not_queued',
     what: 'a run that is neither queued nor cancelled has started_at',
     code: CHECK_VIOLATION,

@@ -1,23 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { generateApiKey } from '../../../src/auth/api-keys';
-import { asSystem } from '../../helpers/db';
-import type { FixtureIds } from '../../helpers/tenant-fixture';
-
-export interface ValidRequest {
-  path: string;
-  body?: unknown;
-}
-
-export interface RouteSpec {
-  /** Not behind a token (health, docs, API-key exchange). */
-  public?: true;
-  /** Touches no database at all (static documents). */
-  noDatabase?: true;
-  /** A request that succeeds for an allowed role of client `a`; may create what it needs first. */
-  valid: (a: FixtureIds) => Promise<ValidRequest>;
-  /** For routes on one resource: the table and the fixture row of client `a` it addresses. */
-  resource?: { table: string; id: (a: FixtureIds) => string; path: (id: string) => string };
-}
+import { generateApiKey } from '../../../../src/auth/api-keys';
+import { asSystem } from '../../../helpers/db';
+import type { FixtureIds } from '../../../helpers/tenant-fixture';
+import type { RouteSpec } from './types';
 
 const BRAND_KIT = {
   name: 'Spring campaign',
@@ -43,11 +28,8 @@ async function newBrandKit(a: FixtureIds): Promise<string> {
   return id;
 }
 
-/**
- * Every operation of the OpenAPI document, keyed `METHOD /path` as the document spells it.
- * The attack suite fails when the document has an operation missing here, or the other way round.
- */
-export const ROUTES: Record<string, RouteSpec> = {
+/** Health, auth, clients, members, API keys, brand kits. */
+export const CORE_ROUTES: Record<string, RouteSpec> = {
   'GET /health': { public: true, valid: async () => ({ path: '/health' }) },
   'POST /v1/auth/token': {
     public: true,
@@ -109,30 +91,3 @@ export const ROUTES: Record<string, RouteSpec> = {
     resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}/default` },
   },
 };
-
-/** Routes the suite reads from the live OpenAPI document: method, path, roles (`x-roles`), body. */
-export interface DocumentedRoute {
-  key: string;
-  method: string;
-  path: string;
-  roles: string[] | null;
-  hasBody: boolean;
-  hasIdParam: boolean;
-}
-
-export function documentedRoutes(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): DocumentedRoute[] {
-  const out: DocumentedRoute[] = [];
-  for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(operations)) {
-      out.push({
-        key: `${method.toUpperCase()} ${path}`,
-        method: method.toUpperCase(),
-        path,
-        roles: (op['x-roles'] as string[] | undefined) ?? null,
-        hasBody: Boolean(op.requestBody),
-        hasIdParam: path.includes('{id}'),
-      });
-    }
-  }
-  return out;
-}

@@ -1,0 +1,3 @@
+import type { RouteSpec } from './types';
+
+export const AGENT_WORK_ROUTES: Record<string, RouteSpec> = {};
