@@ -1,11 +1,13 @@
 import { agentWorkRouter } from './agent-work/agent-work.index';
 import { apiKeysRouter } from './api-keys/api-keys.index';
+import { auditRouter } from './audit/audit.index';
 import { brandKitsRouter } from './brand/brand-kits.index';
 import { clientsRouter } from './clients/clients.index';
 import { communityRouter } from './community/community.index';
 import { engagementRouter } from './engagement/engagement.index';
 import { healthRouter } from './health/health.index';
 import { knowledgeRouter } from './knowledge/knowledge.index';
+import { learningRouter } from './learning/learning.index';
 import { membersRouter } from './members/members.index';
 import { createRouter } from './lib/create-router';
 import { onError, onNotFound } from './lib/error-handler';
@@ -28,6 +30,8 @@ export function createApp() {
   app.route('/', knowledgeRouter);
   app.route('/', engagementRouter);
   app.route('/', communityRouter);
+  app.route('/', learningRouter);
+  app.route('/', auditRouter);
 
   registerOpenApi(app);
   app.notFound(onNotFound);

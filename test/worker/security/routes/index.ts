@@ -1,8 +1,10 @@
 import { AGENT_WORK_ROUTES } from './agent-work';
+import { AUDIT_ROUTES } from './audit';
 import { COMMUNITY_ROUTES } from './community';
 import { CORE_ROUTES } from './core';
 import { ENGAGEMENT_ROUTES } from './engagement';
 import { KNOWLEDGE_ROUTES } from './knowledge';
+import { LEARNING_ROUTES } from './learning';
 import type { RouteSpec } from './types';
 
 export type { RouteSpec, ValidRequest } from './types';
@@ -18,6 +20,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   ...KNOWLEDGE_ROUTES,
   ...ENGAGEMENT_ROUTES,
   ...COMMUNITY_ROUTES,
+  ...LEARNING_ROUTES,
+  ...AUDIT_ROUTES,
 };
 
 /** Routes the suite reads from the live OpenAPI document: method, path, roles (`x-roles`), body. */

@@ -1,0 +1,3 @@
+import type { RouteSpec } from './types';
+
+export const LEARNING_ROUTES: Record<string, RouteSpec> = {};
