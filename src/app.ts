@@ -21,22 +21,25 @@ export function createApp() {
   app.use(withRequestContext);
   app.use(withBodyLimit);
 
-  app.route('/', healthRouter);
-  app.route('/', clientsRouter);
-  app.route('/', membersRouter);
-  app.route('/', apiKeysRouter);
-  app.route('/', brandKitsRouter);
-  app.route('/', agentWorkRouter);
-  app.route('/', knowledgeRouter);
-  app.route('/', engagementRouter);
-  app.route('/', communityRouter);
-  app.route('/', learningRouter);
-  app.route('/', auditRouter);
+  // Chained, so the app's type carries every route (for the typed `hc` client).
+  const routes = app
+    .route('/', healthRouter)
+    .route('/', clientsRouter)
+    .route('/', membersRouter)
+    .route('/', apiKeysRouter)
+    .route('/', brandKitsRouter)
+    .route('/', agentWorkRouter)
+    .route('/', knowledgeRouter)
+    .route('/', engagementRouter)
+    .route('/', communityRouter)
+    .route('/', learningRouter)
+    .route('/', auditRouter);
 
   registerOpenApi(app);
   app.notFound(onNotFound);
   app.onError(onError);
-  return app;
+  return routes;
 }
 
-export type App = ReturnType<typeof createApp>;
+/** The API's type for `hc<AppType>(baseUrl)` from `hono/client`: typed paths, params, bodies, responses. */
+export type AppType = ReturnType<typeof createApp>;
