@@ -1,3 +1,6 @@
 import { createRouter } from '../lib/create-router';
+import * as handlers from './audit-logs.handlers';
+import * as routes from './audit-logs.routes';
 
-export const auditRouter = createRouter();
+/** The audit trail (read-only: the database writes it). */
+export const auditRouter = createRouter().openapi(routes.listAuditLogs, handlers.list);

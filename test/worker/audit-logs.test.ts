@@ -1,0 +1,207 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/principal';
+import { call, json } from '../helpers/api';
+import { asOwner, asSystem } from '../helpers/db';
+import { expectProblem } from '../helpers/problem';
+import { countRoundTrips } from '../helpers/round-trips';
+import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
+import { tokenFor } from '../helpers/tokens';
+
+interface AuditRow {
+  id: string;
+  client_id: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  actor_id: string | null;
+  changed_columns: string[];
+  details: Record<string, unknown>;
+  created_at: string;
+}
+interface Page {
+  data: AuditRow[];
+  next_cursor: string | null;
+}
+
+const RUN = crypto.randomUUID().slice(0, 8);
+const fixtures: FixtureIds[] = [];
+let a: FixtureIds;
+let b: FixtureIds;
+/** A competitor of `a` created, renamed and deleted through the API by `a`'s owner. */
+let competitorId: string;
+/** A second user of `a`, an editor, who changed the fixture competitor. */
+let editorId: string;
+
+async function fixture(label: string): Promise<FixtureIds> {
+  const ids = await createTenantFixture(`aud-${label}-${RUN}`);
+  fixtures.push(ids);
+  return ids;
+}
+
+const tokenAs = (ids: FixtureIds, role: Role, userId = ids.users) => tokenFor({ clientId: ids.clients, userId, role });
+
+async function send(path: string, options: { as?: Role; ids?: FixtureIds; trips?: number } = {}) {
+  const token = await tokenAs(options.ids ?? a, options.as ?? 'admin');
+  const { result, roundTrips } = await countRoundTrips(() => call('GET', path, { token }));
+  expect(roundTrips, `GET ${path} round trips`).toBe(options.trips ?? 1);
+  return result;
+}
+
+const list = async (query: string, options: { as?: Role; ids?: FixtureIds } = {}) => {
+  const response = await send(`/v1/audit-logs?${query}`, options);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return json<Page>(response);
+};
+
+async function write(method: string, path: string, body?: unknown, token?: string) {
+  const response = await call(method, path, { token: token ?? (await tokenAs(a, 'owner')), body });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  return response;
+}
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
+  const created = await json<{ id: string }>(await write('POST', '/v1/competitors', { name: `Audited ${RUN}`, category: 'direct' }));
+  competitorId = created.id;
+  await write('PATCH', `/v1/competitors/${competitorId}`, { name: `Renamed ${RUN}`, price_point: 'mid' });
+  await write('DELETE', `/v1/competitors/${competitorId}`);
+
+  editorId = crypto.randomUUID();
+  await asSystem(
+    sql`insert into users (id, email) values (${editorId}, ${`aud-editor-${RUN}@example.test`})`,
+    sql`insert into memberships (client_id, user_id, role) values (${a.clients}, ${editorId}, 'editor')`,
+  );
+  await write('PATCH', `/v1/competitors/${a.competitors}`, { primary_mechanism: 'edited by the editor' }, await tokenAs(a, 'editor', editorId));
+  // b changes its own data too: a must never see it.
+  await write('PATCH', `/v1/competitors/${b.competitors}`, { primary_mechanism: 'b was here' }, await tokenAs(b, 'owner'));
+});
+afterAll(async () => {
+  for (const ids of fixtures) await deleteTenantFixture(ids);
+  await asSystem(sql`delete from users where id = ${editorId}`);
+});
+
+describe('audit logs', () => {
+  it('an admin reads the history of one entity, newest first, with actor, columns and values', async () => {
+    const page = await list(`entity_type=competitors&entity_id=${competitorId}`);
+    expect(page.data.map((r) => r.action)).toEqual(['delete', 'update', 'insert']);
+    for (const row of page.data) {
+      expect(row).toMatchObject({ client_id: a.clients, entity_type: 'competitors', entity_id: competitorId, actor_id: a.users });
+    }
+    const [deleted, updated, inserted] = page.data;
+    expect(updated!.changed_columns).toEqual(['name', 'price_point']);
+    expect(updated!.details).toEqual({ name: { old: `Audited ${RUN}`, new: `Renamed ${RUN}` }, price_point: { old: null, new: 'mid' } });
+    expect(inserted!.details).toMatchObject({ name: `Audited ${RUN}`, category: 'direct' });
+    expect(deleted!.details).toMatchObject({ name: `Renamed ${RUN}` });
+    expect(Date.parse(deleted!.created_at)).toBeGreaterThanOrEqual(Date.parse(inserted!.created_at));
+    // The owner reads it too.
+    expect((await list(`entity_id=${competitorId}`, { as: 'owner' })).data).toHaveLength(3);
+  });
+
+  it('filters by action, actor and entity type', async () => {
+    expect((await list(`entity_id=${competitorId}&action=update`)).data.map((r) => r.action)).toEqual(['update']);
+    const byEditor = await list(`actor_id=${editorId}`);
+    expect(byEditor.data.map((r) => [r.entity_type, r.entity_id, r.action])).toEqual([['competitors', a.competitors, 'update']]);
+    const byOwner = await list(`actor_id=${a.users}&entity_type=competitors`);
+    expect(byOwner.data.map((r) => r.action)).toEqual(['delete', 'update', 'insert']);
+    const inserts = await list('entity_type=experiments&action=insert');
+    expect(inserts.data.map((r) => r.entity_id)).toEqual([a.experiments]); // the fixture's, by the system (no actor)
+    expect(inserts.data[0]!.actor_id).toBeNull();
+    expect((await list('entity_type=no_such_table')).data).toEqual([]);
+  });
+
+  it('filters by time: from inclusive, to exclusive', async () => {
+    const history = (await list(`entity_id=${competitorId}`)).data;
+    const insertedAt = history[2]!.created_at;
+    const deletedAt = history[0]!.created_at;
+    const from = await list(`entity_id=${competitorId}&from=${encodeURIComponent(insertedAt)}`);
+    expect(from.data).toHaveLength(3);
+    const before = await list(`entity_id=${competitorId}&to=${encodeURIComponent(insertedAt)}`);
+    expect(before.data).toEqual([]);
+    const after = await list(`entity_id=${competitorId}&from=${encodeURIComponent(new Date(Date.parse(deletedAt) + 1).toISOString())}`);
+    expect(after.data).toEqual([]);
+    const window = await list(`entity_id=${competitorId}&from=2000-01-01T00:00:00Z&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect(window.data).toHaveLength(3);
+  });
+
+  it('pages through many rows written at the same instant without skipping or repeating any', async () => {
+    const ids = await fixture('paging');
+    const metrics = Array.from({ length: 130 }, (_, i) => ({ metric_type: 'reach', metric_name: `m${i}`, value: i }));
+    await write('POST', '/v1/kpi-metrics/bulk', { date: '2026-06-01', metrics }, await tokenAs(ids, 'owner'));
+    const seen: AuditRow[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Page = await list(`entity_type=kpi_metrics&action=insert&limit=40${cursor ? `&cursor=${cursor}` : ''}`, { ids });
+      seen.push(...page.data);
+      cursor = page.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(4);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(131); // 130 from the batch and the fixture's row
+    expect(new Set(seen.filter((r) => r.actor_id === ids.users).map((r) => r.created_at)).size).toBe(1); // one transaction, one instant
+  });
+
+  it('pages exactly over microsecond timestamps (Postgres on Neon; the local database’s clock has milliseconds)', async () => {
+    const ids = await fixture('micro');
+    const entity = crypto.randomUUID();
+    // Audit rows as a transaction on Neon writes them: one instant with microseconds, shared by all.
+    for (let i = 0; i < 5; i++) {
+      await asOwner(
+        sql`insert into audit_logs (client_id, entity_type, entity_id, action, created_at)
+            values (${ids.clients}, 'kpi_metrics', ${entity}, 'update', '2026-06-01 10:00:00.123456+00')`,
+      );
+    }
+    await asOwner(
+      sql`insert into audit_logs (client_id, entity_type, entity_id, action, created_at)
+          values (${ids.clients}, 'kpi_metrics', ${entity}, 'update', '2026-06-01 10:00:00.123+00')`,
+    );
+    const seen: AuditRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(`entity_id=${entity}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { ids });
+      seen.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(6);
+    expect(seen.at(-1)!.created_at).toBe('2026-06-01T10:00:00.123Z');
+  });
+
+  it('a client only ever sees its own rows: b’s admin finds nothing of a’s', async () => {
+    expect((await list(`entity_id=${competitorId}`, { ids: b })).data).toEqual([]);
+    expect((await list(`actor_id=${a.users}`, { ids: b })).data).toEqual([]);
+    const everything: AuditRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(`limit=100${cursor ? `&cursor=${cursor}` : ''}`, { ids: b });
+      everything.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(everything.length).toBeGreaterThan(0);
+    expect(everything.every((r) => r.client_id === b.clients)).toBe(true);
+    expect(everything.some((r) => r.entity_id === b.competitors && r.action === 'update')).toBe(true);
+  });
+
+  it('viewers, editors and machine clients get 403 before the database', async () => {
+    for (const role of ['viewer', 'editor', 'service'] as const) {
+      await expectProblem(await send('/v1/audit-logs', { as: role, trips: 0 }), 403, 'FORBIDDEN');
+    }
+  });
+
+  it('validates filters (400, no round trip)', async () => {
+    for (const query of [
+      'entity_type=Brand-Kits',
+      'entity_id=42',
+      'actor_id=someone',
+      'action=upsert',
+      'from=yesterday',
+      'from=2026-06-01',
+      'from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z',
+      'limit=1000',
+    ]) {
+      await expectProblem(await send(`/v1/audit-logs?${query}`, { trips: 0 }), 400, 'INVALID_REQUEST');
+    }
+    await expectProblem(await send('/v1/audit-logs?cursor=bm9wZQ', { trips: 0 }), 400, 'INVALID_CURSOR');
+  });
+});
