@@ -1,0 +1,192 @@
+import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { tenantPrincipal } from '../auth/principal';
+import type { Database } from '../db/client';
+import type { Executor } from '../db/executor';
+import { replies } from '../db/schema';
+import type { AppRouteHandler } from '../lib/create-router';
+import { keyset, toPage } from '../lib/pagination';
+import { ApiError, type FieldError } from '../lib/problem';
+import { toApi } from '../lib/serialize';
+import { ascendingKeyset, invalidTransition, notMember, pageOf, requireUser, timeIdCursor, unprocessable } from './common';
+import { draftReply } from './replies.queries';
+import type {
+  approveReply,
+  deleteReply,
+  draftReply as draftReplyRoute,
+  getReply,
+  listReplies,
+  markReplyPosted,
+  recordReplyMetrics,
+  rejectReply,
+  replyQueue,
+} from './replies.routes';
+import { guardedTransition, type Transition } from './transitions';
+
+const notFound = () => new ApiError(404, 'REPLY_NOT_FOUND', 'No such reply in this client.');
+const decisionNotFound = () => new ApiError(404, 'DECISION_NOT_FOUND', 'No such decision in this client.');
+const now = sql`date_trunc('milliseconds', now())`;
+
+export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id: decisionId } = c.req.valid('param');
+  const input = c.req.valid('json');
+  const id = crypto.randomUUID();
+  const [verdicts, rows] = await c.var.tenant.run((db) => [
+    draftReply(db, clientId, decisionId, id, input),
+    db.select().from(replies).where(and(eq(replies.id, id), eq(replies.clientId, clientId))),
+  ]);
+  const v = verdicts.rows[0];
+  if (!v?.decision_found) throw decisionNotFound();
+  if (!v.kit_found || v.signature === null) {
+    throw unprocessable(
+      'BRAND_KIT_REQUIRED',
+      v.kit_found
+        ? "The client's default brand kit has no reply signature: replies cannot be checked, so none can be drafted."
+        : 'The client has no default brand kit: replies cannot be checked, so none can be drafted.',
+      [{ path: 'brand_kit.reply_signature', message: 'a default brand kit with a reply signature is required' }],
+    );
+  }
+  const errors: FieldError[] = [];
+  if (!v.signed) errors.push({ path: 'body.content', message: `Reply must include signature "${v.signature}"` });
+  for (const claim of v.violations) errors.push({ path: 'body.content', message: `Reply contains the prohibited claim "${claim}"` });
+  if (errors.length) throw unprocessable('BRAND_RULES_VIOLATED', "The reply breaks the client's brand rules.", errors);
+  if (!rows[0]) throw new Error('reply insert returned no row');
+  return c.json(toApi(rows[0]), 201);
+};
+
+export const queue: AppRouteHandler<typeof replyQueue> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const query = c.req.valid('query');
+  const page = ascendingKeyset(replies.createdAt, replies.id, query.cursor);
+  const [rows] = await c.var.tenant.run(
+    (db) => [
+      db
+        .select()
+        .from(replies)
+        .where(and(eq(replies.clientId, clientId), eq(replies.approvalStatus, 'pending'), isNull(replies.deletedAt), page.where))
+        .orderBy(...page.orderBy)
+        .limit(query.limit + 1),
+    ],
+    { readOnly: true },
+  );
+  return c.json(pageOf(rows, query.limit, timeIdCursor, toApi), 200);
+};
+
+export const list: AppRouteHandler<typeof listReplies> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const query = c.req.valid('query');
+  const page = keyset(replies.createdAt, replies.id, query.cursor);
+  const [rows] = await c.var.tenant.run(
+    (db) => [
+      db
+        .select()
+        .from(replies)
+        .where(
+          and(
+            eq(replies.clientId, clientId),
+            query.approval_status ? eq(replies.approvalStatus, query.approval_status) : undefined,
+            query.platform ? eq(replies.platform, query.platform) : undefined,
+            query.posted_after ? gte(replies.postedAt, new Date(query.posted_after)) : undefined,
+            query.posted_before ? lt(replies.postedAt, new Date(query.posted_before)) : undefined,
+            query.include_deleted ? undefined : isNull(replies.deletedAt),
+            page.where,
+          ),
+        )
+        .orderBy(...page.orderBy)
+        .limit(query.limit + 1),
+    ],
+    { readOnly: true },
+  );
+  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+};
+
+export const get: AppRouteHandler<typeof getReply> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const [rows] = await c.var.tenant.run(
+    (db) => [db.select().from(replies).where(and(eq(replies.id, id), eq(replies.clientId, clientId)))],
+    { readOnly: true },
+  );
+  if (!rows[0]) throw notFound();
+  return c.json(toApi(rows[0]), 200);
+};
+
+type ReplyChange = Omit<Transition, 'table' | 'stateColumn' | 'clientId' | 'id' | 'softDelete'>;
+
+const selectReply = (db: Database, clientId: string, id: string) =>
+  db.select().from(replies).where(and(eq(replies.id, id), eq(replies.clientId, clientId)));
+
+/** Runs one guarded transition and reads the reply back, in one round trip; explains a refusal. */
+async function transitionReply(tenant: Executor, clientId: string, id: string, action: string, change: ReplyChange) {
+  const [guard, rows] = await tenant.run((db) => [
+    guardedTransition(db, { table: 'replies', stateColumn: 'approval_status', clientId, id, softDelete: true, ...change }),
+    selectReply(db, clientId, id),
+  ]);
+  const result = guard.rows[0];
+  if (!result?.state || !rows[0]) throw notFound();
+  if (result.changed === 0) {
+    if (!result.member) throw notMember();
+    throw invalidTransition('reply', result.state, action, result.deleted);
+  }
+  return rows[0];
+}
+
+export const approve: AppRouteHandler<typeof approveReply> = async (c) => {
+  const caller = requireUser(c.var.principal, 'approve a reply');
+  const { id } = c.req.valid('param');
+  const row = await transitionReply(c.var.tenant, caller.clientId, id, 'approve', {
+    from: ['pending'],
+    set: sql`approval_status = 'approved', approved_by = ${caller.subject}::uuid, approved_at = ${now}`,
+    memberId: caller.subject,
+  });
+  return c.json(toApi(row), 200);
+};
+
+export const reject: AppRouteHandler<typeof rejectReply> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const { reason } = c.req.valid('json');
+  const row = await transitionReply(c.var.tenant, clientId, id, 'reject', {
+    from: ['pending'],
+    set: sql`approval_status = 'rejected', rejection_reason = ${reason}`,
+  });
+  return c.json(toApi(row), 200);
+};
+
+export const posted: AppRouteHandler<typeof markReplyPosted> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const input = c.req.valid('json');
+  const at = input.posted_at ? sql`${new Date(input.posted_at).toISOString()}::timestamptz` : now;
+  const row = await transitionReply(c.var.tenant, clientId, id, 'mark posted', {
+    from: ['approved'],
+    set: sql`approval_status = 'posted', platform_post_id = ${input.platform_post_id}, posted_at = ${at}`,
+  });
+  return c.json(toApi(row), 200);
+};
+
+export const metrics: AppRouteHandler<typeof recordReplyMetrics> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const input = c.req.valid('json');
+  const measuredAt = new Date(input.measured_at ?? Date.now()).toISOString();
+  const row = await transitionReply(c.var.tenant, clientId, id, 'record metrics', {
+    from: ['posted'],
+    set: sql`metrics = ${JSON.stringify({ ...input.metrics, measured_at: measuredAt })}::jsonb`,
+  });
+  return c.json(toApi(row), 200);
+};
+
+export const remove: AppRouteHandler<typeof deleteReply> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const { id } = c.req.valid('param');
+  const reason = c.req.valid('json').reason ?? c.req.valid('query').reason;
+  if (!reason) {
+    throw unprocessable('VALIDATION_FAILED', 'A deletion needs a reason.', [{ path: 'body.reason', message: 'required (in the body or the query)' }]);
+  }
+  const row = await transitionReply(c.var.tenant, clientId, id, 'delete', {
+    from: 'any',
+    set: sql`deleted_at = ${now}, delete_reason = ${reason}`,
+  });
+  return c.json(toApi(row), 200);
+};
