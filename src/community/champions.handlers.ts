@@ -18,7 +18,7 @@ import type {
   setAdvocateStatus,
   upsertCommunityChampion,
 } from './champions.routes';
-import { onConstraint } from './constraints';
+import { onConstraint } from '../db/errors';
 
 type ChampionChanges = PgUpdateSetSource<typeof communityChampions>;
 type ChampionValues = Partial<typeof communityChampions.$inferInsert>;

@@ -8,7 +8,7 @@ import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { createCompetitor, deleteCompetitor, getCompetitor, listCompetitors, updateCompetitor } from './competitors.routes';
 import type { UpdateCompetitorSchema } from './competitors.schemas';
-import { onConstraint } from './constraints';
+import { onConstraint } from '../db/errors';
 
 const notFound = () => new ApiError(404, 'COMPETITOR_NOT_FOUND', 'No such competitor in this client.');
 const nameTaken = { competitors_client_id_name_key: () => new ApiError(409, 'COMPETITOR_NAME_TAKEN', 'This client already tracks a competitor with that name.') };

@@ -5,7 +5,7 @@ import type { AppRouteHandler } from '../lib/create-router';
 import { keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { onConstraint } from './constraints';
+import { onConstraint } from '../db/errors';
 import type { createCompetitiveMention, listCompetitiveMentions } from './mentions.routes';
 import { scoreKeyset, toScorePage } from './score-page';
 

@@ -37,6 +37,8 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
     case '22021': // e.g. a NUL character in text
     case '22P05': // e.g. a NUL character in jsonb
       return new ApiError(422, 'CONSTRAINT_VIOLATION', 'The request violates a data constraint.', { cause: error });
+    case '21000': // one statement touching the same row twice, e.g. a bulk upsert naming a key twice
+      return new ApiError(422, 'DUPLICATE_IN_BATCH', 'The request names the same item more than once.', { cause: error });
     case '40001':
     case '40P01':
       return unavailable('The transaction conflicted with a concurrent one; retry shortly.', error);
@@ -50,5 +52,24 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
       return unavailable('The database is temporarily unavailable; retry shortly.', error);
     default:
       return undefined;
+  }
+}
+
+/**
+ * Runs database work and answers specific unique-key (23505) and foreign-key (23503, 23001)
+ * violations with the caller's errors, by constraint name. A reference to another tenant's (or
+ * no) parent fails its `(client_id, <column>)` key, indistinguishable from "no such row here":
+ * callers map it to 404, never hinting that the id exists elsewhere. Everything else goes on to
+ * the shared mapping above.
+ */
+export async function onConstraint<T>(work: Promise<T>, byConstraint: Record<string, () => ApiError>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NeonDbError && ['23503', '23505', '23001'].includes(error.code ?? '') && error.constraint) {
+      const toError = byConstraint[error.constraint];
+      if (toError) throw toError();
+    }
+    throw error;
   }
 }

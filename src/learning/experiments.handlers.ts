@@ -3,7 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { tenantPrincipal } from '../auth/principal';
-import { onConstraint } from '../community/constraints';
+import { onConstraint } from '../db/errors';
 import { experiments } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
 import { keyset, toPage } from '../lib/pagination';

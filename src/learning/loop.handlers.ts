@@ -1,6 +1,6 @@
 import { and, eq, gte, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
-import { onConstraint } from '../community/constraints';
+import { onConstraint } from '../db/errors';
 import { learningEvents, randomizedExperiments, segmentedWeights, weightAdjustmentLogs } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
 import { keyset, toPage } from '../lib/pagination';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, char, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { createdAt, id, indexOn, timestamptz, updatedAt } from './columns';
+import { createdAt, id, indexOn, nowMs, timestamptz, updatedAt } from './columns';
 import { apiKeyRole, channel, memberRole } from './enums';
 import { tenantTable } from './tenant-table';
 
@@ -28,7 +28,7 @@ export const userChannels = pgTable(
     channel: channel('channel').notNull(),
     channelUserId: varchar('channel_user_id', { length: 255 }).notNull(),
     channelUsername: varchar('channel_username', { length: 255 }),
-    linkedAt: timestamptz('linked_at').notNull().defaultNow(),
+    linkedAt: timestamptz('linked_at').notNull().default(nowMs),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { apiKeys, users } from './access';
-import { createdAt, id, indexOn, timestamptz, updatedAt } from './columns';
+import { createdAt, id, indexOn, nowMs, timestamptz, updatedAt } from './columns';
 import { feedbackSource, outputFormat, runStatus, skillType } from './enums';
 import { tenantReference, tenantTable } from './tenant-table';
 
@@ -47,7 +47,7 @@ export const runs = tenantTable(
     tokensOutput: integer('tokens_output'),
     errorMessage: text('error_message'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
-    queuedAt: timestamptz('queued_at').notNull().defaultNow(),
+    queuedAt: timestamptz('queued_at').notNull().default(nowMs),
     startedAt: timestamptz('started_at'),
     completedAt: timestamptz('completed_at'),
   },

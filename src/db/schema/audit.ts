@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { clients } from './clients';
-import { createdAt, id, indexOn, timestamptz } from './columns';
+import { createdAt, id, indexOn, nowMs, timestamptz } from './columns';
 import { auditAction, webhookDeliveryStatus } from './enums';
 import { tenantTable } from './tenant-table';
 
@@ -38,7 +38,7 @@ export const webhookDeliveries = tenantTable(
   {
     source: varchar('source', { length: 50 }).notNull(),
     deliveryId: varchar('delivery_id', { length: 255 }).notNull(),
-    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+    receivedAt: timestamptz('received_at').notNull().default(nowMs),
     status: webhookDeliveryStatus('status').notNull().default('received'),
     error: text('error'),
   },

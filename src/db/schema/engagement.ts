@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, jsonb, real, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './access';
-import { indexOn, timestamptz, unitInterval } from './columns';
+import { indexOn, nowMs, timestamptz, unitInterval } from './columns';
 import {
   approvalStatus,
   archetype,
@@ -32,8 +32,8 @@ export const authors = tenantTable(
     archetypeTags: text('archetype_tags').array().notNull().default(sql`'{}'::text[]`),
     relationshipScore: real('relationship_score').notNull().default(0.5),
     interactionHistory: jsonb('interaction_history').$type<unknown[]>().notNull().default([]),
-    firstSeenAt: timestamptz('first_seen_at').notNull().defaultNow(),
-    lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
+    firstSeenAt: timestamptz('first_seen_at').notNull().default(nowMs),
+    lastSeenAt: timestamptz('last_seen_at').notNull().default(nowMs),
   },
   (t) => [
     uniqueIndex('authors_client_id_platform_platform_id_key').on(t.clientId, t.platform, t.platformId),
@@ -53,7 +53,7 @@ export const posts = tenantTable(
     platformPostId: varchar('platform_post_id', { length: 100 }).notNull(),
     authorId: uuid('author_id').notNull(),
     content: text('content').notNull(),
-    detectedAt: timestamptz('detected_at').notNull().defaultNow(),
+    detectedAt: timestamptz('detected_at').notNull().default(nowMs),
     processedAt: timestamptz('processed_at'),
     keywordMatches: text('keyword_matches').array().notNull().default(sql`'{}'::text[]`),
     keywordCategories: text('keyword_categories').array().notNull().default(sql`'{}'::text[]`),
