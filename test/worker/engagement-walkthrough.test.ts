@@ -1,15 +1,22 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a Vite raw import: the walkthrough's own request bodies are what is tested
-import walkthrough from '../../docs/walkthrough-engagement.md?raw';
+import readme from '../../README.md?raw';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
 import { expectProblem } from '../helpers/problem';
 import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
 import { tokenFor } from '../helpers/tokens';
 
-/** The JSON bodies (`-d '…'`) of docs/walkthrough-engagement.md, in order. */
-const bodies = [...(walkthrough as string).matchAll(/-d '([^']*)'/g)].map((m) => JSON.parse(m[1]!) as unknown);
+/** The README's walkthrough section. */
+const walkthrough = (() => {
+  const text = readme as string;
+  const start = text.indexOf('## Walkthrough');
+  return text.slice(start, text.indexOf('\n## ', start + 1));
+})();
+
+/** The JSON bodies (`-d '…'`) of the walkthrough, in order. */
+const bodies = [...walkthrough.matchAll(/-d '([^']*)'/g)].map((m) => JSON.parse(m[1]!) as unknown);
 
 let ids: FixtureIds;
 beforeAll(async () => {
@@ -24,7 +31,7 @@ afterAll(async () => {
   await deleteTenantFixture(ids);
 });
 
-describe('docs/walkthrough-engagement.md', () => {
+describe('the README walkthrough', () => {
   it('its requests work as described: detected post → decision → drafted reply → approved → posted', async () => {
     expect(bodies).toHaveLength(6);
     const [ingest, decision, refused, reply, posted, metrics] = bodies;
