@@ -5,7 +5,7 @@ import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
 import { runs, skills } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import type { cancelRun, completeRun, createRun, failRun, getRun, listRuns, startRun } from './runs.routes';
 import {
@@ -16,7 +16,6 @@ import {
   selectRuns,
   TRANSITIONS,
   transitionRun,
-  type RunRow,
   type Step,
 } from './runs.queries';
 
@@ -68,11 +67,10 @@ export const list: AppRouteHandler<typeof listRuns> = async (c) => {
       query.queued_before ? lt(runs.queuedAt, new Date(query.queued_before)) : undefined,
     );
   const pageOf = (db: Database) => selectRuns(db, filters(db)).orderBy(...page.orderBy).limit(limit);
-  const cursorOf = (r: RunRow) => ({ t: r.createdAt, id: r.id });
 
   if (query.include !== 'outputs') {
     const [rows] = await c.var.tenant.run((db) => [pageOf(db)], { readOnly: true });
-    return c.json(toPage(rows, query.limit, cursorOf, runToApi), 200);
+    return c.json(toPage(rows, query.limit, byCreated, runToApi), 200);
   }
   // The outputs statement selects the same page of runs as a subquery: one batch, one round trip.
   const [rows, outputRows] = await c.var.tenant.run(
@@ -84,7 +82,7 @@ export const list: AppRouteHandler<typeof listRuns> = async (c) => {
   );
   const byRun = groupByRun(outputRows);
   return c.json(
-    toPage(rows, query.limit, cursorOf, (r) => runWithOutputs(r, byRun.get(r.id) ?? [])),
+    toPage(rows, query.limit, byCreated, (r) => runWithOutputs(r, byRun.get(r.id) ?? [])),
     200,
   );
 };

@@ -2,7 +2,7 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { skills } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { createSkill, getSkill, listSkills, skillFeedbackSummary, updateSkill } from './skills.routes';
@@ -38,7 +38,7 @@ export const list: AppRouteHandler<typeof listSkills> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getSkill> = async (c) => {

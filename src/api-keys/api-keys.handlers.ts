@@ -5,7 +5,7 @@ import { signAccessToken } from '../auth/tokens';
 import { createSystemExecutor } from '../db/executor';
 import { apiKeys, clients } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { createApiKey, exchangeToken, listApiKeys, revokeApiKey } from './api-keys.routes';
@@ -50,7 +50,7 @@ export const list: AppRouteHandler<typeof listApiKeys> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const revoke: AppRouteHandler<typeof revokeApiKey> = async (c) => {

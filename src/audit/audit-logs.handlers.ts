@@ -1,20 +1,20 @@
-import { and, eq, getTableColumns, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { auditLogs } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { toApi } from '../lib/serialize';
-import { auditKeyset, exactCreatedAt, toAuditPage } from './audit-cursor';
 import type { listAuditLogs } from './audit-logs.routes';
 
 export const list: AppRouteHandler<typeof listAuditLogs> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const query = c.req.valid('query');
-  const page = auditKeyset(query.cursor);
+  const page = keyset(auditLogs.createdAt, auditLogs.id, query.cursor);
   // Row-level security admits only this client's rows; the client_id filter says so again.
   const [rows] = await c.var.tenant.run(
     (db) => [
       db
-        .select({ ...getTableColumns(auditLogs), exact: exactCreatedAt })
+        .select()
         .from(auditLogs)
         .where(
           and(
@@ -33,5 +33,5 @@ export const list: AppRouteHandler<typeof listAuditLogs> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toAuditPage(rows, query.limit, toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };

@@ -1,9 +1,9 @@
-import { and, eq, exists, ne, sql } from 'drizzle-orm';
+import { and, eq, exists, ne } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import type { Database } from '../db/client';
 import { brandKits } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type {
@@ -73,7 +73,7 @@ export const list: AppRouteHandler<typeof listBrandKits> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const create: AppRouteHandler<typeof createBrandKit> = async (c) => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { clients, memberships, users } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { adminUpdateClient, createClient, getClient, listClients, me, updateClient } from './clients.routes';
@@ -95,7 +95,7 @@ export const list: AppRouteHandler<typeof listClients> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const adminUpdate: AppRouteHandler<typeof adminUpdateClient> = async (c) => {

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { tenantPrincipal } from '../auth/principal';
 import { communityChampions } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { AppEnv } from '../lib/types';
@@ -92,7 +92,7 @@ export const list: AppRouteHandler<typeof listCommunityChampions> = async (c) =>
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getCommunityChampion> = async (c) => {

@@ -3,7 +3,7 @@ import type { z } from '@hono/zod-openapi';
 import { tenantPrincipal } from '../auth/principal';
 import { competitors } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { createCompetitor, deleteCompetitor, getCompetitor, listCompetitors, updateCompetitor } from './competitors.routes';
@@ -45,7 +45,7 @@ export const list: AppRouteHandler<typeof listCompetitors> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const create: AppRouteHandler<typeof createCompetitor> = async (c) => {

@@ -2,12 +2,11 @@ import { and, eq, gte } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { competitiveMentions } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, orderedKeyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { onConstraint } from '../db/errors';
 import type { createCompetitiveMention, listCompetitiveMentions } from './mentions.routes';
-import { scoreKeyset, toScorePage } from './score-page';
 
 const references = {
   competitive_mentions_post_id_fkey: () =>
@@ -59,12 +58,18 @@ export const list: AppRouteHandler<typeof listCompetitiveMentions> = async (c) =
       (db) => [db.select().from(competitiveMentions).where(and(filters, page.where)).orderBy(...page.orderBy).limit(query.limit + 1)],
       { readOnly: true },
     );
-    return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+    return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
   }
-  const page = scoreKeyset(competitiveMentions.opportunityScore, competitiveMentions.id, query.cursor);
+  const page = orderedKeyset(
+    [
+      { column: competitiveMentions.opportunityScore, direction: 'desc' },
+      { column: competitiveMentions.id, direction: 'desc' },
+    ],
+    query.cursor,
+  );
   const [rows] = await c.var.tenant.run(
     (db) => [db.select().from(competitiveMentions).where(and(filters, page.where)).orderBy(...page.orderBy).limit(query.limit + 1)],
     { readOnly: true },
   );
-  return c.json(toScorePage(rows, query.limit, (r) => ({ s: r.opportunityScore, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, (r) => [r.opportunityScore, r.id], toApi), 200);
 };

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { authors, posts } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { upsertAuthorsCte } from './authors.queries';
@@ -55,7 +55,7 @@ export const list: AppRouteHandler<typeof listAuthors> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getAuthor> = async (c) => {

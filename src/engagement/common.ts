@@ -1,6 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { tenantPrincipal, type Principal, type TenantPrincipal } from '../auth/principal';
 import {
   approvalStatus,
@@ -95,73 +93,3 @@ export function unprocessable(code: string, detail: string, errors: FieldError[]
   return new ApiError(422, code, detail, { errors });
 }
 
-// Cursors: the same opaque base64url JSON the shared pagination issues, for the orders it does
-// not offer (oldest first; priority then age).
-
-export function encodeCursor(value: Record<string, string>): string {
-  return btoa(JSON.stringify(value)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
-  try {
-    const parsed = schema.safeParse(JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/'))));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued.', {
-    errors: [{ path: 'query.cursor', message: 'invalid cursor' }],
-  });
-}
-
-const TimeIdCursor = z.object({ t: z.string().datetime({ offset: true }), id: z.string().uuid() });
-
-/** Keyset pagination oldest first on (timestamp, id). */
-export function ascendingKeyset(timestamp: PgColumn, id: PgColumn, cursor: string | undefined) {
-  let where: SQL | undefined;
-  if (cursor) {
-    const c = decodeCursor(cursor, TimeIdCursor);
-    const at = new Date(c.t);
-    where = or(gt(timestamp, at), and(eq(timestamp, at), gt(id, c.id)));
-  }
-  return { where, orderBy: [asc(timestamp), asc(id)] };
-}
-
-/**
- * Keyset pagination newest first on a timestamp the API does not write itself (e.g. a post's
- * detected_at, which may carry microseconds): ordered and compared at millisecond precision, the
- * precision of the cursor, so a page boundary never skips or repeats a row.
- */
-export function descendingMillisKeyset(timestamp: PgColumn, id: PgColumn, cursor: string | undefined) {
-  const millis = sql`date_trunc('milliseconds', ${timestamp})`;
-  let where: SQL | undefined;
-  if (cursor) {
-    const c = decodeCursor(cursor, TimeIdCursor);
-    const at = sql`${new Date(c.t).toISOString()}::timestamptz`;
-    where = or(sql`${millis} < ${at}`, and(sql`${millis} = ${at}`, lt(id, c.id)));
-  }
-  return { where, orderBy: [desc(millis), desc(id)] };
-}
-
-export function pageOf<R, O>(rows: R[], limit: number, cursorOf: (row: R) => Record<string, string>, map: (row: R) => O) {
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
-  const last = page.at(-1);
-  return { data: page.map(map), next_cursor: hasMore && last ? encodeCursor(cursorOf(last)) : null };
-}
-
-const PRIORITIES = escalationPriority.enumValues;
-const PriorityCursor = TimeIdCursor.extend({ p: z.enum(PRIORITIES) });
-
-/** Keyset pagination most urgent first, then oldest first: (priority desc, timestamp, id). */
-export function priorityKeyset(priority: PgColumn, timestamp: PgColumn, id: PgColumn, cursor: string | undefined) {
-  let where: SQL | undefined;
-  if (cursor) {
-    const c = decodeCursor(cursor, PriorityCursor);
-    const at = new Date(c.t);
-    where = or(lt(priority, c.p), and(eq(priority, c.p), or(gt(timestamp, at), and(eq(timestamp, at), gt(id, c.id)))));
-  }
-  return { where, orderBy: [desc(priority), asc(timestamp), asc(id)] };
-}
-
-export const timeIdCursor = (row: { createdAt: Date; id: string }) => ({ t: row.createdAt.toISOString(), id: row.id });

@@ -4,10 +4,10 @@ import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
 import { escalations } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, orderedKeyset, toPage } from '../lib/pagination';
 import { ApiError, type FieldError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { invalidTransition, notMember, pageOf, priorityKeyset, requireUser, unprocessable } from './common';
+import { invalidTransition, notMember, requireUser, unprocessable } from './common';
 import { insertEscalation } from './escalations.queries';
 import type {
   assignEscalation,
@@ -45,7 +45,14 @@ export const create: AppRouteHandler<typeof createEscalation> = async (c) => {
 export const queue: AppRouteHandler<typeof escalationQueue> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const query = c.req.valid('query');
-  const page = priorityKeyset(escalations.priority, escalations.createdAt, escalations.id, query.cursor);
+  const page = orderedKeyset(
+    [
+      { column: escalations.priority, direction: 'desc' },
+      { column: escalations.createdAt, direction: 'asc' },
+      { column: escalations.id, direction: 'asc' },
+    ],
+    query.cursor,
+  );
   const [rows] = await c.var.tenant.run(
     (db) => [
       db
@@ -57,7 +64,7 @@ export const queue: AppRouteHandler<typeof escalationQueue> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(pageOf(rows, query.limit, (r) => ({ p: r.priority, t: r.createdAt.toISOString(), id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, (r) => [r.priority, r.createdAt, r.id], toApi), 200);
 };
 
 export const list: AppRouteHandler<typeof listEscalations> = async (c) => {
@@ -82,7 +89,7 @@ export const list: AppRouteHandler<typeof listEscalations> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getEscalation> = async (c) => {

@@ -2,9 +2,9 @@ import { and, arrayContains, desc, eq, getTableColumns, gte, isNotNull, isNull, 
 import { tenantPrincipal } from '../auth/principal';
 import { authors, competitiveMentions, competitors, decisions, posts, replies } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
+import { keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { descendingMillisKeyset, pageOf } from './common';
 import { batchPostIds, ingestPosts } from './posts.queries';
 import type { bulkIngestPosts, getPost, listPosts, markPostProcessed, recordPostError } from './posts.routes';
 
@@ -41,7 +41,7 @@ export const bulkIngest: AppRouteHandler<typeof bulkIngestPosts> = async (c) => 
 export const list: AppRouteHandler<typeof listPosts> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const query = c.req.valid('query');
-  const page = descendingMillisKeyset(posts.detectedAt, posts.id, query.cursor);
+  const page = keyset(posts.detectedAt, posts.id, query.cursor);
   const processed = query.processed === undefined ? undefined : query.processed ? isNotNull(posts.processedAt) : isNull(posts.processedAt);
   const [rows] = await c.var.tenant.run(
     (db) => [
@@ -64,7 +64,7 @@ export const list: AppRouteHandler<typeof listPosts> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(pageOf(rows, query.limit, (r) => ({ t: r.detectedAt.toISOString(), id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, (r) => [r.detectedAt, r.id], toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getPost> = async (c) => {

@@ -4,10 +4,10 @@ import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
 import { replies } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, orderedKeyset, toPage } from '../lib/pagination';
 import { ApiError, type FieldError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { ascendingKeyset, invalidTransition, notMember, pageOf, requireUser, timeIdCursor, unprocessable } from './common';
+import { invalidTransition, notMember, requireUser, unprocessable } from './common';
 import { draftReply } from './replies.queries';
 import type {
   approveReply,
@@ -57,7 +57,13 @@ export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
 export const queue: AppRouteHandler<typeof replyQueue> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const query = c.req.valid('query');
-  const page = ascendingKeyset(replies.createdAt, replies.id, query.cursor);
+  const page = orderedKeyset(
+    [
+      { column: replies.createdAt, direction: 'asc' },
+      { column: replies.id, direction: 'asc' },
+    ],
+    query.cursor,
+  );
   const [rows] = await c.var.tenant.run(
     (db) => [
       db
@@ -69,7 +75,7 @@ export const queue: AppRouteHandler<typeof replyQueue> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(pageOf(rows, query.limit, timeIdCursor, toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const list: AppRouteHandler<typeof listReplies> = async (c) => {
@@ -97,7 +103,7 @@ export const list: AppRouteHandler<typeof listReplies> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const get: AppRouteHandler<typeof getReply> = async (c) => {

@@ -6,7 +6,7 @@ import { tenantPrincipal } from '../auth/principal';
 import { onConstraint } from '../db/errors';
 import { experiments } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type { AppEnv } from '../lib/types';
@@ -60,7 +60,7 @@ export const list: AppRouteHandler<typeof listExperiments> = async (c) => {
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const create: AppRouteHandler<typeof createExperiment> = async (c) => {

@@ -3,7 +3,7 @@ import { tenantPrincipal } from '../auth/principal';
 import { onConstraint } from '../db/errors';
 import { learningEvents, randomizedExperiments, segmentedWeights, weightAdjustmentLogs } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import type {
@@ -68,7 +68,7 @@ export const listAdjustments: AppRouteHandler<typeof listWeightAdjustments> = as
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 // Learning events ----------------------------------------------------------------------------
@@ -121,7 +121,7 @@ export const listEvents: AppRouteHandler<typeof listLearningEvents> = async (c) 
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const evaluateEvent: AppRouteHandler<typeof evaluateLearningEvent> = async (c) => {
@@ -203,7 +203,7 @@ export const listRandomized: AppRouteHandler<typeof listRandomizedExperiments> =
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 // Segmented weights --------------------------------------------------------------------------
@@ -264,7 +264,7 @@ export const listWeights: AppRouteHandler<typeof listSegmentedWeights> = async (
     ],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const getWeights: AppRouteHandler<typeof getSegmentedWeight> = async (c) => {

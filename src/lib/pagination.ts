@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { and, desc, lt, or, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from './problem';
 
@@ -19,50 +19,93 @@ export function pageSchema<T extends z.ZodTypeAny>(item: T, name: string) {
     .openapi(name);
 }
 
-interface Cursor {
-  t: string;
-  id: string;
+/** One sort key of a keyset: a column and its direction. The last key must be unique (the id). */
+export interface SortKey {
+  column: PgColumn;
+  direction: 'asc' | 'desc';
 }
 
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/'))) as Cursor;
-    if (typeof parsed.t === 'string' && !Number.isNaN(Date.parse(parsed.t)) && z.string().uuid().safeParse(parsed.id).success) {
-      return parsed;
-    }
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued.', {
+/** A sort value as a cursor carries it: timestamps (milliseconds, as every stored one), numbers, strings. */
+export type CursorValue = Date | number | string;
+
+type Encoded = { d: string } | number | string;
+
+const EncodedSchema = z.array(
+  z.union([z.object({ d: z.string().datetime({ offset: true }) }).strict(), z.number().finite(), z.string().max(200)]),
+);
+
+function invalidCursor(): ApiError {
+  return new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued.', {
     errors: [{ path: 'query.cursor', message: 'invalid cursor' }],
   });
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify(cursor)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const UUID = z.string().uuid();
+
+/** Decodes a cursor and checks each value against its column's type, so a forged cursor is a 400. */
+function decodeCursor(cursor: string, keys: SortKey[]): CursorValue[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/')));
+  } catch {
+    throw invalidCursor();
+  }
+  const parsed = EncodedSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.length !== keys.length) throw invalidCursor();
+  return parsed.data.map((value, i) => {
+    const column = keys[i]!.column;
+    const type = column.columnType;
+    if (typeof value === 'object') {
+      if (type !== 'PgTimestamp') throw invalidCursor();
+      return new Date(value.d);
+    }
+    if (typeof value === 'number') {
+      if (!['PgReal', 'PgDoublePrecision', 'PgInteger', 'PgNumeric'].includes(type)) throw invalidCursor();
+      return value;
+    }
+    if (type === 'PgUUID' && !UUID.safeParse(value).success) throw invalidCursor();
+    if (type === 'PgEnumColumn' && !(column.enumValues ?? []).includes(value)) throw invalidCursor();
+    if (!['PgUUID', 'PgEnumColumn', 'PgText', 'PgVarchar'].includes(type)) throw invalidCursor();
+    return value;
+  });
+}
+
+function encodeCursor(values: CursorValue[]): string {
+  const encoded: Encoded[] = values.map((v) => (v instanceof Date ? { d: v.toISOString() } : v));
+  return btoa(JSON.stringify(encoded)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 /**
- * Keyset pagination, newest first, on (timestamp, id): stable under concurrent inserts and
+ * Keyset pagination on any order of columns (the last one unique): the rows strictly after the
+ * cursor in that order, and the ORDER BY to fetch them with. Stable under concurrent inserts and
  * index-friendly. Fetch `limit + 1` rows; the extra one only says there is a next page.
  */
-export function keyset(timestamp: PgColumn, id: PgColumn, cursor: string | undefined) {
-  const where: SQL | undefined = cursor
-    ? (() => {
-        const c = decodeCursor(cursor);
-        const at = new Date(c.t);
-        return or(lt(timestamp, at), and(eq(timestamp, at), lt(id, c.id)));
-      })()
-    : undefined;
-  return { where, orderBy: [desc(timestamp), desc(id)] };
+export function orderedKeyset(keys: SortKey[], cursor: string | undefined): { where: SQL | undefined; orderBy: SQL[] } {
+  const orderBy = keys.map((k) => (k.direction === 'asc' ? asc(k.column) : desc(k.column)));
+  if (!cursor) return { where: undefined, orderBy };
+  const values = decodeCursor(cursor, keys);
+  // (k1, k2, …) after (v1, v2, …): k1 beyond v1, or k1 = v1 and k2 beyond v2, and so on.
+  const branches = keys.map((key, i) =>
+    and(
+      ...keys.slice(0, i).map((prior, j) => eq(prior.column, values[j]!)),
+      key.direction === 'asc' ? gt(key.column, values[i]!) : lt(key.column, values[i]!),
+    ),
+  );
+  return { where: or(...branches), orderBy };
 }
 
-export function toPage<R, O>(rows: R[], limit: number, cursorOf: (row: R) => { t: Date; id: string }, map: (row: R) => O) {
+/** Newest first on (timestamp, id): the order of most lists. */
+export function keyset(timestamp: PgColumn, id: PgColumn, cursor: string | undefined) {
+  return orderedKeyset([{ column: timestamp, direction: 'desc' }, { column: id, direction: 'desc' }], cursor);
+}
+
+/** The cursor values of a row for `keyset(created_at, id)`. */
+export const byCreated = (row: { createdAt: Date; id: string }): CursorValue[] => [row.createdAt, row.id];
+
+/** A page of `limit + 1` fetched rows: the first `limit`, and the cursor after the last of them. */
+export function toPage<R, O>(rows: R[], limit: number, cursorOf: (row: R) => CursorValue[], map: (row: R) => O) {
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page.at(-1);
-  return {
-    data: page.map(map),
-    next_cursor: hasMore && last ? encodeCursor({ t: cursorOf(last).t.toISOString(), id: cursorOf(last).id }) : null,
-  };
+  return { data: page.map(map), next_cursor: hasMore && last ? encodeCursor(cursorOf(last)) : null };
 }

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { memberships } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { guardedMembershipChange, selectMembers, type GuardedChange } from './members.queries';
@@ -27,7 +27,7 @@ export const list: AppRouteHandler<typeof listMembers> = async (c) => {
     (db) => [selectMembers(db, clientId, page.where).orderBy(...page.orderBy).limit(query.limit + 1)],
     { readOnly: true },
   );
-  return c.json(toPage(rows, query.limit, (r) => ({ t: r.createdAt, id: r.id }), toApi), 200);
+  return c.json(toPage(rows, query.limit, byCreated, toApi), 200);
 };
 
 export const add: AppRouteHandler<typeof addMember> = async (c) => {
