@@ -1,74 +1,32 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect } from '../scripts/db/connection';
-import { applyMigrations } from '../scripts/db/migrate';
-import { startNeonLocal } from '../scripts/neon-local/server';
-import { summarize, timeEach } from './stats';
-import { startWorker } from './worker-process';
+import { runHealthBench } from './health';
+import { runVectorSearchBench } from './vector-search';
 
 /**
- * `npm run bench`: figures, not pass/fail. For /health it records the database round trips per
- * request (must be 1) and the latency through the Worker (wrangler dev, workerd) against a raw
- * driver query from Node to the same local database, with and without a simulated edge→region
- * round trip (the local server's artificial latency).
+ * `npm run bench`: every benchmark, figures recorded in bench/results/ (never timed assertions in
+ * tests). `npm run bench -- --sizes 10000,100000` for the full vector search run (about 25 minutes
+ * here: PGlite is single-threaded WASM); `--only health` or `--only vector` for one of them.
  */
 const { values } = parseArgs({
   options: {
+    only: { type: 'string' },
     requests: { type: 'string', default: '200' },
     latencies: { type: 'string', default: '0,20' },
+    sizes: { type: 'string', default: '10000' },
   },
 });
-const requests = Number(values.requests);
-const latencies = values.latencies.split(',').map(Number);
-
-const results = [];
-for (const latencyMs of latencies) {
-  const db = await startNeonLocal({ latencyMs });
-  const sql = connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: db.sqlEndpoint });
-  await applyMigrations(sql);
-  const worker = await startWorker(db.sqlEndpoint);
-  try {
-    const health = async () => {
-      const response = await fetch(`${worker.url}/health`);
-      if (response.status !== 200) throw new Error(`/health answered ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    };
-    const raw = () => sql`select now() as server_time, (select max(created_at) from drizzle.__drizzle_migrations) as last_migration`;
-    await timeEach(20, health);
-    await timeEach(20, raw);
-
-    db.resetStats();
-    const workerSamples = await timeEach(requests, health);
-    const roundTrips = db.stats().requests / requests;
-    const rawSamples = await timeEach(requests, raw);
-    const figure = {
-      simulated_db_latency_ms: latencyMs,
-      health_db_round_trips_per_request: roundTrips,
-      health_via_worker: summarize(workerSamples),
-      raw_driver_query: summarize(rawSamples),
-    };
-    results.push(figure);
-    console.log(
-      `latency ${latencyMs} ms | /health round trips/request: ${roundTrips} | ` +
-        `worker p50 ${figure.health_via_worker.p50_ms} ms p95 ${figure.health_via_worker.p95_ms} ms | ` +
-        `raw driver p50 ${figure.raw_driver_query.p50_ms} ms p95 ${figure.raw_driver_query.p95_ms} ms`,
-    );
-  } finally {
-    await worker.stop();
-    await db.close();
-  }
-}
-
-const record = {
-  bench: 'health',
-  recorded_at: new Date().toISOString(),
-  node: process.version,
-  requests_per_series: requests,
-  note: 'Local stack: wrangler dev (workerd) → local Neon-compatible server (PGlite). Sequential requests.',
-  results,
-};
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'health.json'), `${JSON.stringify(record, null, 2)}\n`);
-console.log(`recorded bench/results/health.json`);
+const record = (name: string, figures: unknown) => {
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`recorded bench/results/${name}.json`);
+};
+
+if (values.only !== 'vector') {
+  record('health', await runHealthBench(Number(values.requests), values.latencies.split(',').map(Number)));
+}
+if (values.only !== 'health') {
+  record('vector-search', await runVectorSearchBench({ sizes: values.sizes.split(',').map(Number) }));
+}
