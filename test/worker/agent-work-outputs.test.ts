@@ -1,14 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { countOf } from '../helpers/rows';
 import { bucket, seedOutput, seedRun } from './security/routes/agent-work';
 
 interface Output {
@@ -35,24 +34,12 @@ interface Feedback {
   reviewer_name: string | null;
 }
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) {
+const { create: fixture } = useTenantFixtures('aw-out', {
+  async beforeDelete(ids) {
     const listed = await bucket().list({ prefix: await prefixOf(ids) });
     if (listed.objects.length) await bucket().delete(listed.objects.map((o) => o.key));
-    await deleteTenantFixture(ids);
-  }
+  },
 });
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`aw-out-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 
 async function prefixOf(ids: FixtureIds): Promise<string> {
   const [rows] = await asSystem(sql`select storage_prefix from clients where id = ${ids.clients}`);
@@ -62,11 +49,6 @@ async function prefixOf(ids: FixtureIds): Promise<string> {
 async function objectKeys(ids: FixtureIds): Promise<string[]> {
   const listed = await bucket().list({ prefix: await prefixOf(ids) });
   return listed.objects.map((o) => o.key).sort();
-}
-
-async function outputCount(ids: FixtureIds): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from outputs where client_id = ${ids.clients}`);
-  return rows![0]!.n as number;
 }
 
 describe('outputs: create', () => {
@@ -107,7 +89,7 @@ describe('outputs: create', () => {
   it('a run of another client is 404: no record and no object in either client’s storage', async () => {
     const ids = await fixture('cross');
     const victim = await fixture('cross-victim');
-    const [mineBefore, theirsBefore, count] = [await objectKeys(ids), await objectKeys(victim), await outputCount(victim)];
+    const [mineBefore, theirsBefore, count] = [await objectKeys(ids), await objectKeys(victim), await countOf('outputs', victim)];
     const { result, roundTrips } = await countRoundTrips(async () =>
       call('POST', `/v1/runs/${victim.runs}/outputs`, { token: await tokenAs(ids, 'owner'), body: { format: 'html', content: '<p>pwned</p>' } }),
     );
@@ -120,23 +102,23 @@ describe('outputs: create', () => {
     );
     expect(await objectKeys(ids)).toEqual(mineBefore);
     expect(await objectKeys(victim)).toEqual(theirsBefore);
-    expect(await outputCount(victim)).toBe(count);
+    expect(await countOf('outputs', victim)).toBe(count);
   });
 
   it('a database failure (a constraint) leaves neither a record nor an object', async () => {
     const ids = await fixture('db-fail');
-    const before = [await objectKeys(ids), await outputCount(ids)];
+    const before = [await objectKeys(ids), await countOf('outputs', ids)];
     const response = await call('POST', `/v1/runs/${ids.runs}/outputs`, {
       token: await tokenAs(ids, 'editor'),
       body: { format: 'markdown', title: 'Broken\u0000title', content: 'never stored' },
     });
     await expectProblem(response, 422);
-    expect([await objectKeys(ids), await outputCount(ids)]).toEqual(before);
+    expect([await objectKeys(ids), await countOf('outputs', ids)]).toEqual(before);
   });
 
   it('a storage failure removes the record again (503 with Retry-After, nothing half-recorded)', async () => {
     const ids = await fixture('r2-fail');
-    const before = await outputCount(ids);
+    const before = await countOf('outputs', ids);
     const failing = {
       put: async () => {
         throw new Error('R2 is down');
@@ -157,7 +139,7 @@ describe('outputs: create', () => {
     await expectProblem(result, 503, 'STORAGE_UNAVAILABLE');
     expect(result.headers.get('retry-after')).toBe('2');
     expect(roundTrips).toBe(2); // the insert, then its compensation
-    expect(await outputCount(ids)).toBe(before);
+    expect(await countOf('outputs', ids)).toBe(before);
   });
 
   it('validates format, content size and JSON content; a machine client may store outputs, a viewer may not', async () => {
@@ -185,7 +167,7 @@ describe('outputs: create', () => {
     expect(stored.status).toBe(201);
     expect((await json<Output>(stored)).size_bytes).toBe(512 * 1024);
 
-    const service = await tokenFor({ clientId: ids.clients, userId: ids.api_keys, role: 'service', kind: 'api_key' });
+    const service = await apiKeyTokenAs(ids, 'service');
     expect((await call('POST', path, { token: service, body: { format: 'html', content: '<p>hi</p>' } })).status).toBe(201);
     await expectProblem(await call('POST', path, { token: await tokenAs(ids, 'viewer'), body: { format: 'html', content: '<p/>' } }), 403);
   });
@@ -270,12 +252,12 @@ describe('feedback', () => {
   it('an API key with a writing role reviews without a reviewer id; the service role may read but not review', async () => {
     const ids = await fixture('feedback-key');
     const output = await seedOutput(ids, ids.runs);
-    const editorKey = await tokenFor({ clientId: ids.clients, userId: ids.api_keys, role: 'editor', kind: 'api_key' });
+    const editorKey = await apiKeyTokenAs(ids, 'editor');
     const response = await call('POST', `/v1/outputs/${output}/feedback`, { token: editorKey, body: { overall_score: 5, source: 'api' } });
     expect(response.status).toBe(201);
     expect(await json<Feedback>(response)).toMatchObject({ reviewer_id: null, overall_score: 5, accuracy_score: null, issues: [], suggested_rule_changes: [] });
 
-    const service = await tokenFor({ clientId: ids.clients, userId: ids.api_keys, role: 'service', kind: 'api_key' });
+    const service = await apiKeyTokenAs(ids, 'service');
     await expectProblem(await call('POST', `/v1/outputs/${ids.outputs}/feedback`, { token: service, body: { overall_score: 5, source: 'api' } }), 403);
     expect((await call('GET', `/v1/outputs/${output}/feedback`, { token: service })).status).toBe(200);
   });

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { countOf, rowOf } from '../helpers/rows';
 import { seedOutput, seedRun, seedSkill, type RunState } from './security/routes/agent-work';
 
 interface Output {
@@ -35,45 +34,19 @@ interface Run {
   updated_at: string;
   outputs?: Output[];
 }
-interface RunPage {
-  data: Run[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
 const skillsCreated: string[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-  if (skillsCreated.length) await asSystem(...skillsCreated.map((name) => sql`delete from skills where name = ${name}`));
+const { run: RUN, create: fixture } = useTenantFixtures('aw-runs', {
+  async afterDeleteAll() {
+    if (skillsCreated.length) await asSystem(...skillsCreated.map((name) => sql`delete from skills where name = ${name}`));
+  },
 });
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`aw-runs-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
 
 async function skill(): Promise<{ name: string; id: string }> {
   const name = await seedSkill(`aw-runs-${RUN}`);
   skillsCreated.push(name);
   const [rows] = await asSystem(sql`select id from skills where name = ${name}`);
   return { name, id: rows![0]!.id as string };
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
-/** A machine client: the token an API key of the fixture gets from the exchange. */
-const serviceToken = (ids: FixtureIds) => tokenFor({ clientId: ids.clients, userId: ids.api_keys, role: 'service', kind: 'api_key' });
-
-async function snapshot(id: string): Promise<unknown> {
-  const [rows] = await asSystem(sql`select to_jsonb(r) as row from runs r where id = ${id}`);
-  return rows![0]?.row;
-}
-
-async function runCount(ids: FixtureIds): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from runs where client_id = ${ids.clients}`);
-  return rows![0]!.n as number;
 }
 
 describe('runs: create', () => {
@@ -123,7 +96,7 @@ describe('runs: create', () => {
   it('an unknown skill is 422 with a field error, in one round trip, and inserts nothing', async () => {
     const ids = await fixture('create-unknown');
     const token = await tokenAs(ids, 'editor');
-    const before = await runCount(ids);
+    const before = await countOf('runs', ids);
     const { result, roundTrips } = await countRoundTrips(() =>
       call('POST', '/v1/runs', { token, body: { skill: 'no-such-skill', user_message: 'hello' } }),
     );
@@ -137,7 +110,7 @@ describe('runs: create', () => {
       'VALIDATION_FAILED',
     );
     expect(byId.errors).toEqual([{ path: 'body.skill_id', message: 'unknown skill' }]);
-    expect(await runCount(ids)).toBe(before);
+    expect(await countOf('runs', ids)).toBe(before);
   });
 
   it('refuses bodies naming both or neither skill, unknown fields, and oversized metadata', async () => {
@@ -177,7 +150,7 @@ describe('runs: create', () => {
 describe('runs: a machine client (service role, API key token)', () => {
   it('queues a run as its API key and drives it through start, outputs and complete', async () => {
     const ids = await fixture('service');
-    const token = await serviceToken(ids);
+    const token = await apiKeyTokenAs(ids, 'service');
     const created = await call('POST', '/v1/runs', { token, body: { skill: 'fixture-skill', user_message: 'Write a tweet' } });
     expect(created.status).toBe(201);
     const run = await json<Run>(created);
@@ -200,7 +173,7 @@ describe('runs: a machine client (service role, API key token)', () => {
     expect(fetched.status).toBe('completed');
     expect(fetched.outputs!.map((o) => o.run_id)).toEqual([run.id]);
 
-    const listed = await json<RunPage>(await call('GET', `/v1/runs?api_key_id=${ids.api_keys}`, { token }));
+    const listed = await json<Page<Run>>(await call('GET', `/v1/runs?api_key_id=${ids.api_keys}`, { token }));
     expect(listed.data.map((r) => r.id)).toEqual([run.id]);
   });
 });
@@ -226,19 +199,19 @@ describe('runs: the state machine', () => {
       const allowed = (rule.from as readonly string[]).includes(state);
       it(`${step} from ${state}: ${allowed ? `→ ${rule.to}` : '409 INVALID_TRANSITION, unchanged'} (one round trip)`, async () => {
         const id = await seedRun(ids, state);
-        const before = (await snapshot(id)) as Record<string, unknown>;
+        const before = (await rowOf('runs', id)) as Record<string, unknown>;
         const { result, roundTrips } = await countRoundTrips(() => call('POST', `/v1/runs/${id}/${step}`, { token, body: rule.body }));
         expect(roundTrips).toBe(1);
         if (!allowed) {
           const problem = await expectProblem(result, 409, 'INVALID_TRANSITION');
           expect(problem.detail).toContain(state);
-          expect(await snapshot(id)).toEqual(before);
+          expect(await rowOf('runs', id)).toEqual(before);
           return;
         }
         expect(result.status).toBe(200);
         const run = await json<Run>(result);
         expect(run.status).toBe(rule.to);
-        const after = (await snapshot(id)) as Record<string, unknown>;
+        const after = (await rowOf('runs', id)) as Record<string, unknown>;
         expect(after.status).toBe(rule.to);
         if (step === 'start') {
           expect(after.started_at).not.toBeNull();
@@ -266,24 +239,24 @@ describe('runs: the state machine', () => {
   it('an unknown run or another client’s run is 404 and stays unchanged', async () => {
     const other = await fixture('states-other');
     const theirs = await seedRun(other, 'queued');
-    const before = await snapshot(theirs);
+    const before = await rowOf('runs', theirs);
     for (const [step, rule] of Object.entries(STEPS)) {
       await expectProblem(await call('POST', `/v1/runs/${theirs}/${step}`, { token, body: rule.body }), 404, 'RUN_NOT_FOUND');
       await expectProblem(await call('POST', `/v1/runs/${crypto.randomUUID()}/${step}`, { token, body: rule.body }), 404, 'RUN_NOT_FOUND');
     }
-    expect(await snapshot(theirs)).toEqual(before);
+    expect(await rowOf('runs', theirs)).toEqual(before);
   });
 
   it('validates the bodies of complete and fail', async () => {
     const id = await seedRun(ids, 'running');
-    const before = await snapshot(id);
+    const before = await rowOf('runs', id);
     for (const body of [{ tokens_input: -1, tokens_output: 0 }, { tokens_input: 1.5, tokens_output: 0 }, { tokens_input: 1 }, {}]) {
       await expectProblem(await call('POST', `/v1/runs/${id}/complete`, { token, body }), 422, 'VALIDATION_FAILED');
     }
     for (const body of [{}, { error_message: '' }, { error_message: 'x'.repeat(10_001) }, { error_message: 'x', extra: 1 }]) {
       await expectProblem(await call('POST', `/v1/runs/${id}/fail`, { token, body }), 422, 'VALIDATION_FAILED');
     }
-    expect(await snapshot(id)).toEqual(before);
+    expect(await rowOf('runs', id)).toEqual(before);
   });
 });
 
@@ -320,9 +293,9 @@ describe('runs: get and list', () => {
     const { result, roundTrips } = await countRoundTrips(() => call('GET', `/v1/runs${query}`, { token }));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
-    return json<RunPage>(result);
+    return json<Page<Run>>(result);
   };
-  const ids_ = (page: RunPage) => page.data.map((r) => r.id).sort();
+  const ids_ = (page: Page<Run>) => page.data.map((r) => r.id).sort();
 
   it('gets one run with its outputs (oldest first) in one round trip; 404 for others', async () => {
     const { result, roundTrips } = await countRoundTrips(() => call('GET', `/v1/runs/${made.completed}`, { token }));
@@ -343,7 +316,7 @@ describe('runs: get and list', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: RunPage = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Page<Run> = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((r) => r.id));
       cursor = page.next_cursor;
@@ -395,7 +368,7 @@ describe('runs: get and list', () => {
 
   it('never shows another client’s runs', async () => {
     const stranger = await fixture('list-other');
-    const page = await json<RunPage>(await call('GET', '/v1/runs?include=outputs', { token: await tokenAs(stranger, 'viewer') }));
+    const page = await json<Page<Run>>(await call('GET', '/v1/runs?include=outputs', { token: await tokenAs(stranger, 'viewer') }));
     expect(page.data.map((r) => r.id)).toEqual([stranger.runs]);
   });
 });

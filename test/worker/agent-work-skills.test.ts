@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../helpers/api';
 import { asSystem, testDb } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { systemToken, tokenFor } from '../helpers/tokens';
+import { systemToken } from '../helpers/tokens';
 import { seedOutput, seedRun } from './security/routes/agent-work';
 
 interface Skill {
@@ -22,10 +21,6 @@ interface Skill {
   created_at: string;
   updated_at: string;
 }
-interface SkillPage {
-  data: Skill[];
-  next_cursor: string | null;
-}
 interface Summary {
   skill: string;
   days: number;
@@ -35,25 +30,15 @@ interface Summary {
   overall_distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
 }
 
-const RUN = crypto.randomUUID().slice(0, 8);
+const created: string[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('aw-sk', {
+  async afterDeleteAll() {
+    if (created.length) await asSystem(...created.map((name) => sql`delete from skills where name = ${name}`));
+  },
+});
 const TAG = `aws${RUN}`;
 /** Skills of the catalog-reading tests: a tag of their own, so searches see only them. */
 const READ = `awr${RUN}`;
-const fixtures: FixtureIds[] = [];
-const created: string[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-  if (created.length) await asSystem(...created.map((name) => sql`delete from skills where name = ${name}`));
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`aw-sk-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 
 async function createSkill(body: Record<string, unknown>): Promise<Response> {
   const response = await call('POST', '/v1/skills', { token: await systemToken(), body });
@@ -158,7 +143,7 @@ describe('skills: reading the catalog', () => {
     const { result, roundTrips } = await countRoundTrips(() => call('GET', `/v1/skills${query}`, { token }));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
-    const page = await json<SkillPage>(result);
+    const page = await json<Page<Skill>>(result);
     return page.data.map((s) => s.name).filter((n) => n.startsWith(READ)).sort();
   };
 
@@ -189,7 +174,7 @@ describe('skills: reading the catalog', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: SkillPage = await json<SkillPage>(
+      const page: Page<Skill> = await json<Page<Skill>>(
         await call('GET', `/v1/skills?q=${READ}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token }),
       );
       expect(page.data.length).toBeLessThanOrEqual(2);

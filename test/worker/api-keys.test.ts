@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 interface ApiKey {
   id: string;
@@ -27,20 +26,7 @@ interface TokenResponse {
   expires_in: number;
 }
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`key-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
+const { create: fixture } = useTenantFixtures('key');
 
 async function sha256Hex(value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));

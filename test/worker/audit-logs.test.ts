@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem, asTenant } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { sender } from '../helpers/requests';
 
 interface AuditRow {
   id: string;
@@ -19,13 +18,7 @@ interface AuditRow {
   details: Record<string, unknown>;
   created_at: string;
 }
-interface Page {
-  data: AuditRow[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
 let a: FixtureIds;
 let b: FixtureIds;
 /** A competitor of `a` created, renamed and deleted through the API by `a`'s owner. */
@@ -33,25 +26,18 @@ let competitorId: string;
 /** A second user of `a`, an editor, who changed the fixture competitor. */
 let editorId: string;
 
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`aud-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
+const { run: RUN, create: fixture } = useTenantFixtures('aud', {
+  async afterDeleteAll() {
+    await asSystem(sql`delete from users where id = ${editorId}`);
+  },
+});
 
-const tokenAs = (ids: FixtureIds, role: Role, userId = ids.users) => tokenFor({ clientId: ids.clients, userId, role });
-
-async function send(path: string, options: { as?: Role; ids?: FixtureIds; trips?: number } = {}) {
-  const token = await tokenAs(options.ids ?? a, options.as ?? 'admin');
-  const { result, roundTrips } = await countRoundTrips(() => call('GET', path, { token }));
-  expect(roundTrips, `GET ${path} round trips`).toBe(options.trips ?? 1);
-  return result;
-}
+const send = sender(() => a, 'admin');
 
 const list = async (query: string, options: { as?: Role; ids?: FixtureIds } = {}) => {
-  const response = await send(`/v1/audit-logs?${query}`, options);
+  const response = await send('GET', `/v1/audit-logs?${query}`, options);
   expect(response.status, await response.clone().text()).toBe(200);
-  return json<Page>(response);
+  return json<Page<AuditRow>>(response);
 };
 
 async function write(method: string, path: string, body?: unknown, token?: string) {
@@ -75,10 +61,6 @@ beforeAll(async () => {
   await write('PATCH', `/v1/competitors/${a.competitors}`, { primary_mechanism: 'edited by the editor' }, await tokenAs(a, 'editor', editorId));
   // b changes its own data too: a must never see it.
   await write('PATCH', `/v1/competitors/${b.competitors}`, { primary_mechanism: 'b was here' }, await tokenAs(b, 'owner'));
-});
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-  await asSystem(sql`delete from users where id = ${editorId}`);
 });
 
 describe('audit logs', () => {
@@ -132,7 +114,7 @@ describe('audit logs', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Page = await list(`entity_type=kpi_metrics&action=insert&limit=40${cursor ? `&cursor=${cursor}` : ''}`, { ids });
+      const page: Page<AuditRow> = await list(`entity_type=kpi_metrics&action=insert&limit=40${cursor ? `&cursor=${cursor}` : ''}`, { ids });
       seen.push(...page.data);
       cursor = page.next_cursor;
       pages++;
@@ -160,7 +142,7 @@ describe('audit logs', () => {
     const seen: AuditRow[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await list(`entity_type=competitors&action=insert&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { ids });
+      const page: Page<AuditRow> = await list(`entity_type=competitors&action=insert&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { ids });
       seen.push(...page.data);
       cursor = page.next_cursor;
     } while (cursor);
@@ -174,7 +156,7 @@ describe('audit logs', () => {
     const everything: AuditRow[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await list(`limit=100${cursor ? `&cursor=${cursor}` : ''}`, { ids: b });
+      const page: Page<AuditRow> = await list(`limit=100${cursor ? `&cursor=${cursor}` : ''}`, { ids: b });
       everything.push(...page.data);
       cursor = page.next_cursor;
     } while (cursor);
@@ -185,7 +167,7 @@ describe('audit logs', () => {
 
   it('viewers, editors and machine clients get 403 before the database', async () => {
     for (const role of ['viewer', 'editor', 'service'] as const) {
-      await expectProblem(await send('/v1/audit-logs', { as: role, trips: 0 }), 403, 'FORBIDDEN');
+      await expectProblem(await send('GET', '/v1/audit-logs', { as: role, trips: 0 }), 403, 'FORBIDDEN');
     }
   });
 
@@ -200,8 +182,8 @@ describe('audit logs', () => {
       'from=2026-06-02T00:00:00Z&to=2026-06-01T00:00:00Z',
       'limit=1000',
     ]) {
-      await expectProblem(await send(`/v1/audit-logs?${query}`, { trips: 0 }), 400, 'INVALID_REQUEST');
+      await expectProblem(await send('GET', `/v1/audit-logs?${query}`, { trips: 0 }), 400, 'INVALID_REQUEST');
     }
-    await expectProblem(await send('/v1/audit-logs?cursor=bm9wZQ', { trips: 0 }), 400, 'INVALID_CURSOR');
+    await expectProblem(await send('GET', '/v1/audit-logs?cursor=bm9wZQ', { trips: 0 }), 400, 'INVALID_CURSOR');
   });
 });

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 interface BrandKit {
   id: string;
@@ -24,25 +23,8 @@ interface BrandKit {
   created_at: string;
   updated_at: string;
 }
-interface BrandKitPage {
-  data: BrandKit[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`bk-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
+const { create: fixture } = useTenantFixtures('bk');
 
 const tone = { voice: 'professional', personality: ['precise', 'calm'], do_list: ['cite sources'], dont_list: ['overpromise'] };
 const minimalKit = (name: string) => ({ name, tone, colors: { primary: '#0A0B0C' } });
@@ -420,7 +402,7 @@ describe('brand kits: list', () => {
     const created = [await createKit(ids, minimalKit('One')), await createKit(ids, minimalKit('Two')), await createKit(ids, minimalKit('Three'))];
     const viewer = await tokenAs(ids, 'viewer');
 
-    const all = await json<BrandKitPage>(await call('GET', '/v1/brand-kits', { token: viewer }));
+    const all = await json<Page<BrandKit>>(await call('GET', '/v1/brand-kits', { token: viewer }));
     const expected = [...created.map((k) => k.id).reverse(), ids.brand_kits];
     expect(all.data.map((k) => k.id)).toEqual(expected);
     expect(all.next_cursor).toBeNull();
@@ -434,7 +416,7 @@ describe('brand kits: list', () => {
       const { result, roundTrips } = await countRoundTrips(() => call('GET', `/v1/brand-kits${query}`, { token: viewer }));
       expect(result.status).toBe(200);
       expect(roundTrips).toBe(1);
-      const page = await json<BrandKitPage>(result);
+      const page = await json<Page<BrandKit>>(result);
       expect(page.data).toHaveLength(1);
       seen.push(page.data[0]!.id);
       cursor = page.next_cursor;
@@ -466,14 +448,14 @@ describe('brand kits: list', () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=1&cursor=${cursor}` : '?limit=1';
-      const page = await json<BrandKitPage>(await call('GET', `/v1/brand-kits${query}`, { token: viewer }));
+      const page = await json<Page<BrandKit>>(await call('GET', `/v1/brand-kits${query}`, { token: viewer }));
       seen.push(...page.data.map((k) => k.id));
       cursor = page.next_cursor;
       pages += 1;
     } while (cursor && pages < 10);
     expect(seen).toHaveLength(4);
     expect(new Set(seen)).toEqual(new Set([ids.brand_kits, ...kitIds]));
-    const all = await json<BrandKitPage>(await call('GET', '/v1/brand-kits', { token: viewer }));
+    const all = await json<Page<BrandKit>>(await call('GET', '/v1/brand-kits', { token: viewer }));
     expect(seen).toEqual(all.data.map((k) => k.id));
   });
 });

@@ -1,56 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
-import { call, json } from '../helpers/api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { sender } from '../helpers/requests';
+import { countOf, rowOf } from '../helpers/rows';
 
 type Row = Record<string, unknown>;
-interface Page<T = Row> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { create: fixture } = useTenantFixtures('com');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`com-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 
 /** Calls the API and asserts how many database round trips it cost (1 for work, 0 for refusals before it). */
-async function send(method: string, path: string, options: { as?: Role; ids?: FixtureIds; body?: unknown; trips?: number } = {}) {
-  const token = await tokenAs(options.ids ?? a, options.as ?? 'editor');
-  const { result, roundTrips } = await countRoundTrips(() => call(method, path, { token, body: options.body }));
-  expect(roundTrips, `${method} ${path} round trips`).toBe(options.trips ?? 1);
-  return result;
-}
-
-async function rowOf(table: string, id: string): Promise<Row | undefined> {
-  const [rows] = await asSystem(sql`select to_jsonb(t) as row from ${sql.identifier(table)} t where id = ${id}`);
-  return rows![0]?.row as Row | undefined;
-}
-
-async function count(table: string, ids: FixtureIds, where = sql`true`): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from ${sql.identifier(table)} where client_id = ${ids.clients} and ${where}`);
-  return rows![0]!.n as number;
-}
+const send = sender(() => a, 'editor');
 
 async function newAuthor(ids: FixtureIds): Promise<string> {
   const id = crypto.randomUUID();
@@ -88,7 +56,7 @@ describe('competitors', () => {
     });
 
     await expectProblem(await send('POST', '/v1/competitors', { body: { name: 'SleepWell', category: 'indirect' } }), 409, 'COMPETITOR_NAME_TAKEN');
-    expect(await count('competitors', a, sql`name = 'SleepWell'`)).toBe(1);
+    expect(await countOf('competitors', a, sql`name = 'SleepWell'`)).toBe(1);
     // Unique per client, not globally.
     expect((await send('POST', '/v1/competitors', { ids: b, body: { name: 'SleepWell', category: 'indirect' } })).status).toBe(201);
   });
@@ -152,9 +120,9 @@ describe('competitors', () => {
 
   it('deletes (cascading its mentions); then 404', async () => {
     const ids = await fixture('comp-delete');
-    expect(await count('competitive_mentions', ids)).toBe(1);
+    expect(await countOf('competitive_mentions', ids)).toBe(1);
     expect((await send('DELETE', `/v1/competitors/${ids.competitors}`, { ids })).status).toBe(204);
-    expect(await count('competitive_mentions', ids)).toBe(0);
+    expect(await countOf('competitive_mentions', ids)).toBe(0);
     await expectProblem(await send('DELETE', `/v1/competitors/${ids.competitors}`, { ids }), 404, 'COMPETITOR_NOT_FOUND');
     await expectProblem(await send('GET', `/v1/competitors/${ids.competitors}`, { ids }), 404, 'COMPETITOR_NOT_FOUND');
   });
@@ -224,12 +192,12 @@ describe('competitive mentions', () => {
     for (const extra of [{ opportunity_score: 0 }, { opportunity_score: 1, satisfaction: 'dissatisfied', replied: true, sentiment: 'mixed' }]) {
       expect((await send('POST', '/v1/competitive-mentions', { ids, body: mention(ids, extra) })).status).toBe(201);
     }
-    expect(await count('competitive_mentions', ids)).toBe(3);
+    expect(await countOf('competitive_mentions', ids)).toBe(3);
   });
 
   it('another tenant’s (or no) post or competitor is 404, and nothing is written', async () => {
     const ids = await fixture('men-refs');
-    const before = await count('competitive_mentions', ids);
+    const before = await countOf('competitive_mentions', ids);
     const post = await expectProblem(
       await send('POST', '/v1/competitive-mentions', { ids, body: mention(ids, { post_id: a.posts }) }),
       404,
@@ -246,8 +214,8 @@ describe('competitive mentions', () => {
       404,
       'COMPETITOR_NOT_FOUND',
     );
-    expect(await count('competitive_mentions', ids)).toBe(before);
-    expect(await count('competitive_mentions', a, sql`post_id = ${a.posts}`)).toBe(1);
+    expect(await countOf('competitive_mentions', ids)).toBe(before);
+    expect(await countOf('competitive_mentions', a, sql`post_id = ${a.posts}`)).toBe(1);
   });
 
   it('lists by opportunity score (default, paginated across ties) or newest first, with filters', async () => {
@@ -335,7 +303,7 @@ describe('community champions: upsert, list, get', () => {
 
     const partial = await send('PUT', '/v1/community-champions', { ids, body: { author_id: author, advocate_status: 'active' } });
     expect(await json(partial)).toMatchObject({ id: champion.id, tier: 'gold', engagement_count: 12, advocate_status: 'active' });
-    expect(await count('community_champions', ids, sql`author_id = ${author}`)).toBe(1);
+    expect(await countOf('community_champions', ids, sql`author_id = ${author}`)).toBe(1);
   });
 
   it('a PUT that changes nothing writes nothing (no updated_at bump, no audit row)', async () => {

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 interface Author {
   id: string;
@@ -29,25 +28,14 @@ interface BulkAuthors {
   updated: number;
   authors: { id: string; platform_id: string; status: 'inserted' | 'updated' }[];
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('eng-a');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTenantFixture(`eng-a-a-${RUN}`), createTenantFixture(`eng-a-b-${RUN}`)]);
-  fixtures.push(a, b);
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-const tokenAs = (ids: FixtureIds, role: Role = 'service') => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 
 async function upsert(ids: FixtureIds, body: unknown, role: Role = 'service') {
   return call('POST', '/v1/authors/bulk', { token: await tokenAs(ids, role), body });
@@ -61,7 +49,7 @@ async function authorRow(ids: FixtureIds, platformId: string) {
 describe('POST /v1/authors/bulk', () => {
   it('inserts new authors, then refreshes them: first_seen_at kept, last_seen_at moved, one statement each time', async () => {
     const pid = `x-${RUN}-1`;
-    const token = await tokenAs(a);
+    const token = await tokenAs(a, 'service');
     const first = await countRoundTrips(() =>
       call('POST', '/v1/authors/bulk', {
         token,
@@ -138,8 +126,7 @@ describe('POST /v1/authors/bulk', () => {
 
 describe('GET /v1/authors', () => {
   it('filters by platform, power user, power tier and handle prefix (case-insensitive, _ is literal)', async () => {
-    const ids = await createTenantFixture(`eng-a-list-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('list');
     await upsert(ids, {
       platform: 'reddit',
       authors: [

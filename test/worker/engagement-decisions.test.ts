@@ -1,12 +1,10 @@
-import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
-import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { countOf } from '../helpers/rows';
 
 interface Decision {
   id: string;
@@ -24,35 +22,20 @@ interface Decision {
   predicted_mode: string | null;
   created_at: string;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { create: fixture } = useTenantFixtures('eng-d');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTenantFixture(`eng-d-a-${RUN}`), createTenantFixture(`eng-d-b-${RUN}`)]);
-  fixtures.push(a, b);
-});
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
 
-const tokenAs = (ids: FixtureIds, role: Role = 'service') => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 const scores = { sss_score: 0.9, ars_score: 0.4, evs_score: 0.6, trs_score: 0.8, composite_score: 0.7 };
 const minimal = { ...scores, mode: 'helpful', archetype: 'checklist' };
 
 async function decide(ids: FixtureIds, body: unknown, postId = ids.posts, role: Role = 'service') {
   return call('POST', `/v1/posts/${postId}/decisions`, { token: await tokenAs(ids, role), body });
-}
-
-async function decisionCount(ids: FixtureIds): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from decisions where client_id = ${ids.clients}`);
-  return rows![0]!.n as number;
 }
 
 describe('POST /v1/posts/{id}/decisions', () => {
@@ -89,7 +72,7 @@ describe('POST /v1/posts/{id}/decisions', () => {
 
   it('accepts scores 0 and 1; refuses scores outside 0..1, unknown modes and archetypes, unknown fields', async () => {
     expect((await decide(a, { ...minimal, sss_score: 0, composite_score: 1 })).status).toBe(201);
-    const before = await decisionCount(a);
+    const before = await countOf('decisions', a);
     for (const [field, value] of [
       ['sss_score', 1.01],
       ['ars_score', -0.01],
@@ -106,34 +89,33 @@ describe('POST /v1/posts/{id}/decisions', () => {
       const problem = await expectProblem(await decide(a, { ...minimal, [field]: value }), 422, 'VALIDATION_FAILED');
       expect(JSON.stringify(problem.errors), field).toContain(field === 'surprise' ? 'body' : `body.${field}`);
     }
-    expect(await decisionCount(a)).toBe(before);
+    expect(await countOf('decisions', a)).toBe(before);
   });
 
   it('an experiment variant needs an experiment; the experiment must be this client’s', async () => {
-    const before = await decisionCount(a);
+    const before = await countOf('decisions', a);
     const noExperiment = await expectProblem(await decide(a, { ...minimal, experiment_variant: 'a' }), 422, 'VALIDATION_FAILED');
     expect(noExperiment.errors).toEqual([{ path: 'body.experiment_variant', message: 'experiment_variant requires experiment_id' }]);
     const theirs = await expectProblem(await decide(a, { ...minimal, experiment_id: b.experiments, experiment_variant: 'a' }), 422, 'EXPERIMENT_NOT_FOUND');
     expect(theirs.errors).toEqual([{ path: 'body.experiment_id', message: 'no such experiment in this client' }]);
     await expectProblem(await decide(a, { ...minimal, experiment_id: crypto.randomUUID() }), 422, 'EXPERIMENT_NOT_FOUND');
-    expect(await decisionCount(a)).toBe(before);
+    expect(await countOf('decisions', a)).toBe(before);
     // An experiment without a variant is allowed (the database has no rule against it).
     expect((await decide(a, { ...minimal, experiment_id: a.experiments })).status).toBe(201);
   });
 
   it('answers 404 for another client’s post (and writes nothing there); a viewer gets 403', async () => {
-    const before = await decisionCount(b);
+    const before = await countOf('decisions', b);
     await expectProblem(await decide(a, minimal, b.posts), 404, 'POST_NOT_FOUND');
     await expectProblem(await decide(a, minimal, crypto.randomUUID()), 404, 'POST_NOT_FOUND');
-    expect(await decisionCount(b)).toBe(before);
+    expect(await countOf('decisions', b)).toBe(before);
     await expectProblem(await decide(a, minimal, a.posts, 'viewer'), 403, 'FORBIDDEN');
   });
 });
 
 describe('reading decisions', () => {
   it('GET /v1/decisions filters by mode, archetype, experiment and creation time, newest first', async () => {
-    const ids = await createTenantFixture(`eng-d-list-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('list');
     const d1 = await json<Decision>(await decide(ids, { ...minimal, mode: 'engagement', archetype: 'storylet' }));
     const d2 = await json<Decision>(await decide(ids, { ...minimal, mode: 'engagement', archetype: 'coach', experiment_id: ids.experiments }));
     const token = await tokenAs(ids, 'viewer');

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { countOf, rowOf } from '../helpers/rows';
 
 interface Escalation {
   id: string;
@@ -21,26 +20,14 @@ interface Escalation {
   resolution_notes: string | null;
   resolved_at: string | null;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('eng-e');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTenantFixture(`eng-e-a-${RUN}`), createTenantFixture(`eng-e-b-${RUN}`)]);
-  fixtures.push(a, b);
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-const tokenAs = (ids: FixtureIds, role: Role = 'editor', kind: 'user' | 'api_key' = 'user') =>
-  tokenFor({ clientId: ids.clients, userId: kind === 'user' ? ids.users : ids.api_keys, role, kind });
 
 type Status = 'open' | 'assigned' | 'resolved' | 'dismissed';
 
@@ -52,16 +39,6 @@ async function escalationIn(ids: FixtureIds, status: Status, priority = 'medium'
     values (${id}, ${ids.clients}, ${ids.posts}, 'other', ${priority}::escalation_priority, ${status}::escalation_status,
             ${status === 'assigned' ? ids.users : null}::uuid, ${closed ? sql`now()` : null})`);
   return id;
-}
-
-async function snapshot(id: string): Promise<unknown> {
-  const [rows] = await asSystem(sql`select to_jsonb(e) as row from escalations e where id = ${id}`);
-  return rows![0]?.row;
-}
-
-async function escalationCount(ids: FixtureIds): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from escalations where client_id = ${ids.clients}`);
-  return rows![0]!.n as number;
 }
 
 describe('POST /v1/escalations', () => {
@@ -88,9 +65,8 @@ describe('POST /v1/escalations', () => {
 
   it('refuses references that are not this client’s or do not belong together (422), and unknown enums', async () => {
     const token = await tokenAs(a, 'service');
-    const before = [await escalationCount(a), await escalationCount(b)];
-    const other = await createTenantFixture(`eng-e-post-${RUN}`);
-    fixtures.push(other);
+    const before = [await countOf('escalations', a), await countOf('escalations', b)];
+    await fixture('post');
     // A second post of client a with no decision, to test that references belong together.
     const lonelyPost = crypto.randomUUID();
     await asSystem(sql`
@@ -115,14 +91,13 @@ describe('POST /v1/escalations', () => {
     for (const body of [{ post_id: a.posts, reason: 'boredom' }, { post_id: a.posts, reason: 'other', priority: 'asap' }, { reason: 'other' }]) {
       await expectProblem(await call('POST', '/v1/escalations', { token, body }), 422, 'VALIDATION_FAILED');
     }
-    expect([await escalationCount(a), await escalationCount(b)]).toEqual(before);
+    expect([await countOf('escalations', a), await countOf('escalations', b)]).toEqual(before);
   });
 });
 
 describe('GET /v1/escalations/queue and /v1/escalations', () => {
   it('the queue holds open and assigned escalations, most urgent first, then oldest first, paginated', async () => {
-    const ids = await createTenantFixture(`eng-e-q-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('q');
     const low = await escalationIn(ids, 'open', 'low');
     const urgentOld = await escalationIn(ids, 'assigned', 'urgent');
     const high = await escalationIn(ids, 'open', 'high');
@@ -172,9 +147,9 @@ describe('escalation transitions', () => {
       const allowed = status === 'open' || status === 'assigned';
       it(`${action.name} from ${status}: ${allowed ? `→ ${action.to}` : '409, nothing changes'}`, async () => {
         const id = await escalationIn(a, status);
-        const before = await snapshot(id);
+        const before = await rowOf('escalations', id);
         const { result, roundTrips } = await countRoundTrips(async () =>
-          call('POST', `/v1/escalations/${id}/${action.name}`, { token: await tokenAs(a), body: action.body(a) }),
+          call('POST', `/v1/escalations/${id}/${action.name}`, { token: await tokenAs(a, 'editor'), body: action.body(a) }),
         );
         expect(roundTrips).toBe(1);
         if (allowed) {
@@ -183,47 +158,47 @@ describe('escalation transitions', () => {
         } else {
           const problem = await expectProblem(result, 409, 'INVALID_TRANSITION');
           expect(problem.detail).toContain(`is ${status}`);
-          expect(await snapshot(id)).toEqual(before);
+          expect(await rowOf('escalations', id)).toEqual(before);
         }
       });
     }
     it(`${action.name} of another client’s escalation: 404, nothing changes`, async () => {
-      const before = await snapshot(b.escalations);
+      const before = await rowOf('escalations', b.escalations);
       await expectProblem(
-        await call('POST', `/v1/escalations/${b.escalations}/${action.name}`, { token: await tokenAs(a), body: action.body(a) }),
+        await call('POST', `/v1/escalations/${b.escalations}/${action.name}`, { token: await tokenAs(a, 'editor'), body: action.body(a) }),
         404,
         'ESCALATION_NOT_FOUND',
       );
-      expect(await snapshot(b.escalations)).toEqual(before);
+      expect(await rowOf('escalations', b.escalations)).toEqual(before);
     });
   }
 
   it('assign records the assignee, who must be a member of this client (422 otherwise)', async () => {
     const id = await escalationIn(a, 'open');
-    const assigned = await json<Escalation>(await call('POST', `/v1/escalations/${id}/assign`, { token: await tokenAs(a), body: { user_id: a.users } }));
+    const assigned = await json<Escalation>(await call('POST', `/v1/escalations/${id}/assign`, { token: await tokenAs(a, 'editor'), body: { user_id: a.users } }));
     expect(assigned).toMatchObject({ status: 'assigned', assigned_to: a.users });
-    const before = await snapshot(id);
+    const before = await rowOf('escalations', id);
     for (const userId of [b.users, crypto.randomUUID()]) {
       const problem = await expectProblem(
-        await call('POST', `/v1/escalations/${id}/assign`, { token: await tokenAs(a), body: { user_id: userId } }),
+        await call('POST', `/v1/escalations/${id}/assign`, { token: await tokenAs(a, 'editor'), body: { user_id: userId } }),
         422,
         'USER_NOT_MEMBER',
       );
       expect(problem.errors).toEqual([{ path: 'body.user_id', message: 'not a member of this client' }]);
     }
-    expect(await snapshot(id)).toEqual(before);
+    expect(await rowOf('escalations', id)).toEqual(before);
   });
 
   it('resolve records the caller, notes and time; an API key cannot resolve (403); dismiss by an API key is anonymous', async () => {
     const id = await escalationIn(a, 'assigned');
-    const before = await snapshot(id);
+    const before = await rowOf('escalations', id);
     await expectProblem(
-      await call('POST', `/v1/escalations/${id}/resolve`, { token: await tokenAs(a, 'editor', 'api_key'), body: { notes: 'x' } }),
+      await call('POST', `/v1/escalations/${id}/resolve`, { token: await apiKeyTokenAs(a, 'editor'), body: { notes: 'x' } }),
       403,
       'USER_REQUIRED',
     );
-    expect(await snapshot(id)).toEqual(before);
-    await expectProblem(await call('POST', `/v1/escalations/${id}/resolve`, { token: await tokenAs(a), body: { notes: ' ' } }), 422, 'VALIDATION_FAILED');
+    expect(await rowOf('escalations', id)).toEqual(before);
+    await expectProblem(await call('POST', `/v1/escalations/${id}/resolve`, { token: await tokenAs(a, 'editor'), body: { notes: ' ' } }), 422, 'VALIDATION_FAILED');
     const resolved = await json<Escalation>(
       await call('POST', `/v1/escalations/${id}/resolve`, { token: await tokenAs(a, 'owner'), body: { notes: 'Refund issued.' } }),
     );
@@ -231,7 +206,7 @@ describe('escalation transitions', () => {
     expect(resolved.resolved_at).not.toBeNull();
 
     const other = await escalationIn(a, 'open');
-    const dismissed = await json<Escalation>(await call('POST', `/v1/escalations/${other}/dismiss`, { token: await tokenAs(a, 'editor', 'api_key') }));
+    const dismissed = await json<Escalation>(await call('POST', `/v1/escalations/${other}/dismiss`, { token: await apiKeyTokenAs(a, 'editor') }));
     expect(dismissed).toMatchObject({ status: 'dismissed', resolved_by: null, resolution_notes: null });
     expect(dismissed.resolved_at).not.toBeNull();
 

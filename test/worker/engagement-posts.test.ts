@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 interface BulkResult {
   inserted: number;
@@ -28,26 +27,14 @@ interface Post {
   detected_at: string;
   updated_at: string;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('eng-p');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTenantFixture(`eng-p-a-${RUN}`), createTenantFixture(`eng-p-b-${RUN}`)]);
-  fixtures.push(a, b);
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-const tokenAs = (ids: FixtureIds, role: Role = 'service', kind: 'user' | 'api_key' = 'user') =>
-  tokenFor({ clientId: ids.clients, userId: ids.users, role, kind });
 
 let seq = 0;
 const uid = (prefix: string) => `${prefix}_${RUN}_${++seq}`;
@@ -131,15 +118,14 @@ describe('POST /v1/posts/bulk: seed 003 validation rules', () => {
 
 describe('POST /v1/posts/bulk: ingest', () => {
   it('inserts posts with their authors in one round trip and reports ids in order', async () => {
-    const ids = await createTenantFixture(`eng-p-ing-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('ing');
     const author = { platform_id: uid('a'), handle: 'night_owl', display_name: 'Night Owl', follower_count: 1200, is_verified: true };
     const batch = [
       post({ author, detected_at: '2026-11-02T10:00:00.000Z', keyword_categories: ['problem'], raw_metrics: { likes: 4 } }),
       post({ author }),
       post({ spam_filtered: true }),
     ];
-    const token = await tokenAs(ids);
+    const token = await tokenAs(ids, 'service');
     const { result, roundTrips } = await countRoundTrips(() => call('POST', '/v1/posts/bulk', { token, body: { platform: 'threads', posts: batch } }));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
@@ -169,8 +155,7 @@ describe('POST /v1/posts/bulk: ingest', () => {
   });
 
   it('is idempotent: the same batch twice leaves the same rows (authors only move last_seen_at)', async () => {
-    const ids = await createTenantFixture(`eng-p-idem-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('idem');
     const batch = { platform: 'twitter', posts: [post(), post({ content: 'Second post about sleep' }), post({ keyword_matches: ['melatonin', 'sleep'] })] };
     const first = await json<BulkResult>(await ingest(ids, batch));
     expect(first).toMatchObject({ inserted: 3, duplicates: 0 });
@@ -226,8 +211,7 @@ describe('POST /v1/posts/bulk: ingest', () => {
   });
 
   it('ingests 1,000 posts (100 authors) in one request and one round trip, under the 1 MiB body limit', async () => {
-    const ids = await createTenantFixture(`eng-p-1k-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('1k');
     const posts = Array.from({ length: 1000 }, (_, i) => ({
       platform_post_id: `k${i}`,
       author: { platform_id: `u${i % 100}`, handle: `u${i % 100}` },
@@ -236,7 +220,7 @@ describe('POST /v1/posts/bulk: ingest', () => {
     }));
     const body = { platform: 'twitter', posts };
     expect(JSON.stringify(body).length).toBeLessThan(1024 * 1024);
-    const token = await tokenAs(ids);
+    const token = await tokenAs(ids, 'service');
     const { result, roundTrips } = await countRoundTrips(() => call('POST', '/v1/posts/bulk', { token, body }));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
@@ -255,8 +239,7 @@ describe('POST /v1/posts/bulk: ingest', () => {
 
 describe('GET /v1/posts', () => {
   it('filters by platform, detection time, processed and keyword category, newest first, with pagination', async () => {
-    const ids = await createTenantFixture(`eng-p-list-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('list');
     const batch = [
       post({ detected_at: '2026-10-01T00:00:00.000Z', keyword_categories: ['problem'] }),
       post({ detected_at: '2026-10-05T00:00:00.000Z', keyword_categories: ['ingredient'] }),
@@ -264,7 +247,7 @@ describe('GET /v1/posts', () => {
     ];
     const result = await json<BulkResult>(await ingest(ids, { platform: 'reddit', posts: batch }));
     const [p1, p2, p3] = result.posts.map((p) => p.id) as [string, string, string];
-    await call('POST', `/v1/posts/${p2}/processed`, { token: await tokenAs(ids) });
+    await call('POST', `/v1/posts/${p2}/processed`, { token: await tokenAs(ids, 'service') });
     const token = await tokenAs(ids, 'viewer');
     const list = async (query: string) => {
       const response = await call('GET', `/v1/posts?${query}`, { token });
@@ -316,10 +299,10 @@ describe('POST /v1/posts/{id}/processed and /error', () => {
   it('marks a post processed once; a retry keeps the first time and changes nothing', async () => {
     const created = await json<BulkResult>(await ingest(a, { platform: 'twitter', posts: [post()] }));
     const id = created.posts[0]!.id;
-    const first = await json<Post>(await call('POST', `/v1/posts/${id}/processed`, { token: await tokenAs(a) }));
+    const first = await json<Post>(await call('POST', `/v1/posts/${id}/processed`, { token: await tokenAs(a, 'service') }));
     expect(first.processed_at).not.toBeNull();
     const [before] = await asSystem(sql`select to_jsonb(p) as row from posts p where id = ${id}`);
-    const response = await call('POST', `/v1/posts/${id}/processed`, { token: await tokenAs(a) });
+    const response = await call('POST', `/v1/posts/${id}/processed`, { token: await tokenAs(a, 'service') });
     expect(response.status).toBe(200);
     expect((await json<Post>(response)).processed_at).toBe(first.processed_at);
     const [after] = await asSystem(sql`select to_jsonb(p) as row from posts p where id = ${id}`);
@@ -329,7 +312,7 @@ describe('POST /v1/posts/{id}/processed and /error', () => {
   it('records errors: error_count grows by exactly one per call, also under concurrency', async () => {
     const created = await json<BulkResult>(await ingest(a, { platform: 'twitter', posts: [post()] }));
     const id = created.posts[0]!.id;
-    const token = await tokenAs(a);
+    const token = await tokenAs(a, 'service');
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, i) => call('POST', `/v1/posts/${id}/error`, { token, body: { error_message: `failure ${i}` } })),
     );
@@ -344,9 +327,9 @@ describe('POST /v1/posts/{id}/processed and /error', () => {
 
   it('answers 404 for another client’s post and leaves it unchanged', async () => {
     const [before] = await asSystem(sql`select to_jsonb(p) as row from posts p where id = ${b.posts}`);
-    await expectProblem(await call('POST', `/v1/posts/${b.posts}/processed`, { token: await tokenAs(a) }), 404, 'POST_NOT_FOUND');
+    await expectProblem(await call('POST', `/v1/posts/${b.posts}/processed`, { token: await tokenAs(a, 'service') }), 404, 'POST_NOT_FOUND');
     await expectProblem(
-      await call('POST', `/v1/posts/${b.posts}/error`, { token: await tokenAs(a), body: { error_message: 'x' } }),
+      await call('POST', `/v1/posts/${b.posts}/error`, { token: await tokenAs(a, 'service'), body: { error_message: 'x' } }),
       404,
       'POST_NOT_FOUND',
     );
@@ -358,7 +341,7 @@ describe('POST /v1/posts/{id}/processed and /error', () => {
 describe('NUL characters and other values Postgres refuses', () => {
   it('answer 422, never 500, and write nothing', async () => {
     const before = [(await rowsOf('posts', a)).length, (await rowsOf('authors', a)).length];
-    const token = await tokenAs(a);
+    const token = await tokenAs(a, 'service');
     const nul = 'bad\u0000value';
     for (const body of [
       { platform: 'twitter', posts: [post({ content: nul })] },

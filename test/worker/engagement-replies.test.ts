@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { countOf, rowOf } from '../helpers/rows';
 
 interface Reply {
   id: string;
@@ -26,15 +26,14 @@ interface Reply {
   deleted_at: string | null;
   delete_reason: string | null;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
 const SIGNATURE = '—Vita';
-const fixtures: FixtureIds[] = [];
 const extraUsers: string[] = [];
+const { create: fixture } = useTenantFixtures('eng-r', {
+  async afterDeleteAll() {
+    for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
+  },
+});
 let a: FixtureIds;
 let b: FixtureIds;
 let editor: string; // a second member of a (editor)
@@ -51,8 +50,7 @@ async function addMember(ids: FixtureIds, role: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTenantFixture(`eng-r-a-${RUN}`), createTenantFixture(`eng-r-b-${RUN}`)]);
-  fixtures.push(a, b);
+  [a, b] = await Promise.all([fixture('a'), fixture('b')]);
   // A short signature so that seed 003's length bounds can be tested exactly.
   await asSystem(
     sql`update brand_kits set reply_signature = ${SIGNATURE}, prohibited_claims = '{cure,clinically proven}' where id = ${a.brand_kits}`,
@@ -60,21 +58,9 @@ beforeAll(async () => {
   editor = await addMember(a, 'editor');
   outsider = await addMember(b, 'editor');
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-  for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
-});
-
-const tokenAs = (ids: FixtureIds, role: Role = 'service', userId = ids.users, kind: 'user' | 'api_key' = 'user') =>
-  tokenFor({ clientId: ids.clients, userId, role, kind });
 
 async function draft(ids: FixtureIds, body: Record<string, unknown>, decisionId = ids.decisions) {
-  return call('POST', `/v1/decisions/${decisionId}/replies`, { token: await tokenAs(ids), body });
-}
-
-async function replyCount(ids: FixtureIds): Promise<number> {
-  const [rows] = await asSystem(sql`select count(*)::int as n from replies where client_id = ${ids.clients}`);
-  return rows![0]!.n as number;
+  return call('POST', `/v1/decisions/${decisionId}/replies`, { token: await tokenAs(ids, 'service'), body });
 }
 
 type State = 'pending' | 'approved' | 'rejected' | 'posted';
@@ -94,11 +80,6 @@ async function replyIn(ids: FixtureIds, state: State, deleted = false): Promise<
   return id;
 }
 
-async function snapshot(id: string): Promise<unknown> {
-  const [rows] = await asSystem(sql`select to_jsonb(r) as row from replies r where id = ${id}`);
-  return rows![0]?.row;
-}
-
 describe('POST /v1/decisions/{id}/replies: seed 003 rules', () => {
   const failing: [string, Record<string, unknown>, string][] = [
     ['content of 9 characters', { content: `Hell${SIGNATURE}` }, 'Reply too short'],
@@ -108,12 +89,12 @@ describe('POST /v1/decisions/{id}/replies: seed 003 rules', () => {
     ['an empty UTM code', { content: `Sleep tips for you ${SIGNATURE}`, utm_code: '' }, ''],
   ];
   it.each(failing)('refuses %s with 422 before the database', async (_name, body, message) => {
-    const before = await replyCount(a);
+    const before = await countOf('replies', a);
     const { result, roundTrips } = await countRoundTrips(() => draft(a, body));
     const problem = await expectProblem(result, 422, 'VALIDATION_FAILED');
     expect(roundTrips).toBe(0);
     if (message) expect(JSON.stringify(problem.errors)).toContain(message);
-    expect(await replyCount(a)).toBe(before);
+    expect(await countOf('replies', a)).toBe(before);
   });
 
   const passing: [string, Record<string, unknown>][] = [
@@ -149,9 +130,9 @@ describe('POST /v1/decisions/{id}/replies: seed 003 rules', () => {
 
 describe('POST /v1/decisions/{id}/replies: brand kit rules', () => {
   async function violation(ids: FixtureIds, content: string) {
-    const before = await replyCount(ids);
+    const before = await countOf('replies', ids);
     const problem = await expectProblem(await draft(ids, { content }), 422, 'BRAND_RULES_VIOLATED');
-    expect(await replyCount(ids)).toBe(before);
+    expect(await countOf('replies', ids)).toBe(before);
     return (problem.errors as { path: string; message: string }[]).map((e) => e.message);
   }
 
@@ -203,22 +184,21 @@ describe('POST /v1/decisions/{id}/replies: brand kit rules', () => {
   });
 
   it('refuses every draft when the client has no default kit, or its default kit has no signature (fail closed)', async () => {
-    const ids = await createTenantFixture(`eng-r-nokit-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('nokit');
     await asSystem(sql`update brand_kits set reply_signature = null where id = ${ids.brand_kits}`);
     const noSignature = await expectProblem(await draft(ids, { content: 'Any reply at all, really.' }), 422, 'BRAND_KIT_REQUIRED');
     expect(noSignature.detail).toMatch(/no reply signature/);
     await asSystem(sql`update brand_kits set is_default = false where id = ${ids.brand_kits}`);
     const noKit = await expectProblem(await draft(ids, { content: 'Any reply at all, really.' }), 422, 'BRAND_KIT_REQUIRED');
     expect(noKit.detail).toMatch(/no default brand kit/);
-    expect(await replyCount(ids)).toBe(1); // the fixture's own reply only
+    expect(await countOf('replies', ids)).toBe(1); // the fixture's own reply only
   });
 
   it("answers 404 for another client's decision (before any brand rule)", async () => {
-    const before = await replyCount(b);
+    const before = await countOf('replies', b);
     await expectProblem(await draft(a, { content: `Try a steady bedtime. ${SIGNATURE}` }, b.decisions), 404, 'DECISION_NOT_FOUND');
     await expectProblem(await draft(a, { content: 'no signature here' }, crypto.randomUUID()), 404, 'DECISION_NOT_FOUND');
-    expect(await replyCount(b)).toBe(before);
+    expect(await countOf('replies', b)).toBe(before);
   });
 });
 
@@ -259,34 +239,34 @@ describe('the approval workflow', () => {
       const allowed = action.valid.includes(state);
       it(`${action.name} from ${state}: ${allowed ? 'allowed' : '409, nothing changes'}`, async () => {
         const id = await replyIn(a, state);
-        const before = await snapshot(id);
+        const before = await rowOf('replies', id);
         const token = await tokenAs(a, action.role, action.role === 'editor' ? editor : a.users);
         const { result, roundTrips } = await countRoundTrips(() => call(action.method, action.path(id), { token, body: action.body }));
         expect(roundTrips).toBe(1);
         if (allowed) {
           expect(result.status, await result.clone().text()).toBe(200);
-          expect(await snapshot(id)).not.toEqual(before);
+          expect(await rowOf('replies', id)).not.toEqual(before);
         } else {
           const problem = await expectProblem(result, 409, 'INVALID_TRANSITION');
           expect(problem.detail).toContain(`is ${state}`);
-          expect(await snapshot(id)).toEqual(before);
+          expect(await rowOf('replies', id)).toEqual(before);
         }
       });
     }
     it(`${action.name} of a deleted reply: 409, nothing changes`, async () => {
       const id = await replyIn(a, action.valid[0]!, true);
-      const before = await snapshot(id);
+      const before = await rowOf('replies', id);
       const token = await tokenAs(a, action.role, action.role === 'editor' ? editor : a.users);
       const problem = await expectProblem(await call(action.method, action.path(id), { token, body: action.body }), 409, 'INVALID_TRANSITION');
       expect(problem.detail).toContain('deleted');
-      expect(await snapshot(id)).toEqual(before);
+      expect(await rowOf('replies', id)).toEqual(before);
     });
     it(`${action.name} of another client's reply: 404, nothing changes`, async () => {
       const id = await replyIn(b, action.valid[0]!);
-      const before = await snapshot(id);
+      const before = await rowOf('replies', id);
       const token = await tokenAs(a, action.role, action.role === 'editor' ? editor : a.users);
       await expectProblem(await call(action.method, action.path(id), { token, body: action.body }), 404, 'REPLY_NOT_FOUND');
-      expect(await snapshot(id)).toEqual(before);
+      expect(await rowOf('replies', id)).toEqual(before);
     });
   }
 
@@ -343,15 +323,15 @@ describe('the approval workflow', () => {
 
   it('approve needs a user: an API key gets 403 USER_REQUIRED, a non-member 403 NOT_A_MEMBER, a viewer or service 403', async () => {
     const id = await replyIn(a, 'pending');
-    const before = await snapshot(id);
-    const apiKey = tokenFor({ clientId: a.clients, userId: a.api_keys, role: 'editor', kind: 'api_key' });
+    const before = await rowOf('replies', id);
+    const apiKey = apiKeyTokenAs(a, 'editor');
     const { result, roundTrips } = await countRoundTrips(async () => call('POST', `/v1/replies/${id}/approve`, { token: await apiKey }));
     await expectProblem(result, 403, 'USER_REQUIRED');
     expect(roundTrips).toBe(0);
     await expectProblem(await call('POST', `/v1/replies/${id}/approve`, { token: await tokenAs(a, 'editor', outsider) }), 403, 'NOT_A_MEMBER');
     await expectProblem(await call('POST', `/v1/replies/${id}/approve`, { token: await tokenAs(a, 'viewer') }), 403, 'FORBIDDEN');
     await expectProblem(await call('POST', `/v1/replies/${id}/approve`, { token: await tokenAs(a, 'service') }), 403, 'FORBIDDEN');
-    expect(await snapshot(id)).toEqual(before);
+    expect(await rowOf('replies', id)).toEqual(before);
   });
 
   it('two concurrent approvals: exactly one wins, the other gets 409', async () => {
@@ -389,8 +369,7 @@ describe('the approval workflow', () => {
 
 describe('reading replies', () => {
   it('GET /v1/replies/queue: pending and not deleted, oldest first, paginated', async () => {
-    const ids = await createTenantFixture(`eng-r-q-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('q');
     const pending: string[] = [ids.replies];
     for (let i = 0; i < 3; i++) pending.push(await replyIn(ids, 'pending'));
     await replyIn(ids, 'approved');
@@ -415,8 +394,7 @@ describe('reading replies', () => {
   });
 
   it('GET /v1/replies filters by status, platform, posted time; deleted ones only on request', async () => {
-    const ids = await createTenantFixture(`eng-r-l-${RUN}`);
-    fixtures.push(ids);
+    const ids = await fixture('l');
     const posted = await replyIn(ids, 'posted');
     const rejected = await replyIn(ids, 'rejected');
     const gone = await replyIn(ids, 'approved', true);

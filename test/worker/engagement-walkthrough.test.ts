@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a Vite raw import: the walkthrough's own request bodies are what is tested
 import readme from '../../README.md?raw';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 /** The README's walkthrough section. */
 const walkthrough = (() => {
@@ -18,24 +17,22 @@ const walkthrough = (() => {
 /** The JSON bodies (`-d '…'`) of the walkthrough, in order. */
 const bodies = [...walkthrough.matchAll(/-d '([^']*)'/g)].map((m) => JSON.parse(m[1]!) as unknown);
 
+const { create: fixture } = useTenantFixtures('eng');
 let ids: FixtureIds;
 beforeAll(async () => {
-  ids = await createTenantFixture(`eng-walk-${crypto.randomUUID().slice(0, 8)}`);
+  ids = await fixture('walk');
   // The seeded client's brand rules (scripts/db/seed.ts, vita-wellness).
   await asSystem(
     sql`update brand_kits set reply_signature = '—Antone (Vita)', prohibited_claims = '{cure,prevent,treat,clinically proven}'
         where id = ${ids.brand_kits}`,
   );
 });
-afterAll(async () => {
-  await deleteTenantFixture(ids);
-});
 
 describe('the README walkthrough', () => {
   it('its requests work as described: detected post → decision → drafted reply → approved → posted', async () => {
     expect(bodies).toHaveLength(6);
     const [ingest, decision, refused, reply, posted, metrics] = bodies;
-    const token = await tokenFor({ clientId: ids.clients, userId: ids.users, role: 'owner' });
+    const token = await tokenAs(ids, 'owner');
     const send = (path: string, body?: unknown) => call('POST', path, { token, body });
 
     const first = await json<{ posts: { id: string; status: string }[] }>(await send('/v1/posts/bulk', ingest));

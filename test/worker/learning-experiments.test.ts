@@ -1,51 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
-import { call, json } from '../helpers/api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { json } from '../helpers/api';
 import { asSystem, sqlState } from '../helpers/db';
+import { useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { sender } from '../helpers/requests';
+import { rowOf } from '../helpers/rows';
 
 type Row = Record<string, unknown>;
-interface Page {
-  data: Row[];
-  next_cursor: string | null;
-}
 type Status = 'draft' | 'running' | 'stopped' | 'concluded';
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('exp');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
 
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`exp-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
-
-async function send(method: string, path: string, options: { as?: Role; ids?: FixtureIds; body?: unknown; trips?: number } = {}) {
-  const token = await tokenAs(options.ids ?? a, options.as ?? 'editor');
-  const { result, roundTrips } = await countRoundTrips(() => call(method, path, { token, body: options.body }));
-  expect(roundTrips, `${method} ${path} round trips`).toBe(options.trips ?? 1);
-  return result;
-}
-
-async function rowOf(id: string): Promise<Row | undefined> {
-  const [rows] = await asSystem(sql`select to_jsonb(t) as row from experiments t where id = ${id}`);
-  return rows![0]?.row as Row | undefined;
-}
+const send = sender(() => a, 'editor');
 
 const draft = (extra: Row = {}) => ({
   name: `Experiment ${crypto.randomUUID()}`,
@@ -143,15 +116,15 @@ describe('experiments: create, read, edit', () => {
 
     for (const status of ['running', 'stopped', 'concluded'] as const) {
       const other = await experimentIn(status);
-      const before = await rowOf(other);
+      const before = await rowOf('experiments', other);
       await expectProblem(await send('PATCH', `/v1/experiments/${other}`, { body: { description: 'Too late' } }), 409, 'EXPERIMENT_NOT_DRAFT');
-      expect(await rowOf(other)).toEqual(before);
+      expect(await rowOf('experiments', other)).toEqual(before);
     }
     // A rename onto a taken name is 409 too, and changes nothing.
     const taken = (await createDraft()).name;
-    const before = await rowOf(id);
+    const before = await rowOf('experiments', id);
     await expectProblem(await send('PATCH', `/v1/experiments/${id}`, { body: { name: taken, description: 'x' } }), 409, 'EXPERIMENT_NAME_TAKEN');
-    expect(await rowOf(id)).toEqual(before);
+    expect(await rowOf('experiments', id)).toEqual(before);
   });
 });
 
@@ -187,10 +160,10 @@ describe('experiments: the state machine (enforced in SQL)', () => {
   it.each(invalid)('%s from %j is 409 INVALID_TRANSITION and leaves the row unchanged', async (action, statuses, body) => {
     for (const status of statuses) {
       const id = await experimentIn(status);
-      const before = await rowOf(id);
+      const before = await rowOf('experiments', id);
       const problem = await expectProblem(await send('POST', `/v1/experiments/${id}/${action}`, { body }), 409, 'INVALID_TRANSITION');
       expect(problem.detail).toContain(status);
-      expect(await rowOf(id)).toEqual(before);
+      expect(await rowOf('experiments', id)).toEqual(before);
     }
   });
 
@@ -202,7 +175,7 @@ describe('experiments: the state machine (enforced in SQL)', () => {
 
   it('another tenant’s experiment is 404 for every action, and unchanged', async () => {
     const id = await experimentIn('running');
-    const before = await rowOf(id);
+    const before = await rowOf('experiments', id);
     for (const [method, suffix, body] of [
       ['GET', '', undefined],
       ['PATCH', '', { description: 'x' }],
@@ -213,7 +186,7 @@ describe('experiments: the state machine (enforced in SQL)', () => {
     ] as const) {
       await expectProblem(await send(method, `/v1/experiments/${id}${suffix}`, { ids: b, body }), 404, 'EXPERIMENT_NOT_FOUND');
     }
-    expect(await rowOf(id)).toEqual(before);
+    expect(await rowOf('experiments', id)).toEqual(before);
   });
 
   it('viewers and machine clients cannot create or change experiments', async () => {
@@ -222,7 +195,7 @@ describe('experiments: the state machine (enforced in SQL)', () => {
       await expectProblem(await send('POST', '/v1/experiments', { as: role, body: draft(), trips: 0 }), 403);
       await expectProblem(await send('POST', `/v1/experiments/${id}/start`, { as: role, trips: 0 }), 403);
     }
-    expect((await rowOf(id))!.status).toBe('draft');
+    expect((await rowOf('experiments', id))!.status).toBe('draft');
   });
 });
 
@@ -231,16 +204,16 @@ describe('experiments: delete', () => {
     for (const status of ['draft', 'stopped', 'concluded'] as const) {
       const id = await experimentIn(status);
       expect((await send('DELETE', `/v1/experiments/${id}`)).status).toBe(204);
-      expect(await rowOf(id)).toBeUndefined();
+      expect(await rowOf('experiments', id)).toBeUndefined();
       await expectProblem(await send('DELETE', `/v1/experiments/${id}`), 404, 'EXPERIMENT_NOT_FOUND');
     }
     const running = await experimentIn('running');
     await expectProblem(await send('DELETE', `/v1/experiments/${running}`), 409, 'INVALID_TRANSITION');
-    expect((await rowOf(running))!.status).toBe('running');
+    expect((await rowOf('experiments', running))!.status).toBe('running');
 
     // The fixture's decision refers to the fixture experiment (ON DELETE RESTRICT).
-    const before = await rowOf(a.experiments);
+    const before = await rowOf('experiments', a.experiments);
     await expectProblem(await send('DELETE', `/v1/experiments/${a.experiments}`), 409, 'EXPERIMENT_IN_USE');
-    expect(await rowOf(a.experiments)).toEqual(before);
+    expect(await rowOf('experiments', a.experiments)).toEqual(before);
   });
 });

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
-import { call, json } from '../helpers/api';
+import { json } from '../helpers/api';
 import { asSystem, sqlState } from '../helpers/db';
+import { useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { sender } from '../helpers/requests';
 
 type Row = Record<string, unknown>;
 interface BulkResult {
@@ -21,32 +20,15 @@ interface Series {
   points: { period_start: string; period_end: string; sum: number; avg: number; min: number; max: number; count: number }[];
 }
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('kpi');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
 
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`kpi-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
-
-async function send(method: string, path: string, options: { as?: Role; ids?: FixtureIds; body?: unknown; trips?: number } = {}) {
-  const token = await tokenAs(options.ids ?? a, options.as ?? 'service');
-  const { result, roundTrips } = await countRoundTrips(() => call(method, path, { token, body: options.body }));
-  expect(roundTrips, `${method} ${path} round trips`).toBe(options.trips ?? 1);
-  return result;
-}
+const send = sender(() => a, 'service');
 
 const bulk = async (body: unknown, ids: FixtureIds = a) => {
   const response = await send('POST', '/v1/kpi-metrics/bulk', { ids, body });

@@ -1,55 +1,28 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/auth/principal';
-import { call, json } from '../helpers/api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { json } from '../helpers/api';
 import { asSystem, sqlState } from '../helpers/db';
+import { useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
-import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { sender } from '../helpers/requests';
+import { rowOf } from '../helpers/rows';
 
 type Row = Record<string, unknown>;
-interface Page {
-  data: Row[];
-  next_cursor: string | null;
-}
 
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
+const { run: RUN, create: fixture } = useTenantFixtures('loop');
 let a: FixtureIds;
 let b: FixtureIds;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);
 });
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
 
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`loop-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
-
-async function send(method: string, path: string, options: { as?: Role; ids?: FixtureIds; body?: unknown; trips?: number } = {}) {
-  const token = await tokenAs(options.ids ?? a, options.as ?? 'service');
-  const { result, roundTrips } = await countRoundTrips(() => call(method, path, { token, body: options.body }));
-  expect(roundTrips, `${method} ${path} round trips`).toBe(options.trips ?? 1);
-  return result;
-}
+const send = sender(() => a, 'service');
 
 async function created(method: string, path: string, body: unknown, ids: FixtureIds = a): Promise<Row> {
   const response = await send(method, path, { ids, body });
   expect(response.status, await response.clone().text()).toBe(201);
   return json(response);
-}
-
-async function rowOf(table: string, id: string): Promise<Row | undefined> {
-  const [rows] = await asSystem(sql`select to_jsonb(t) as row from ${sql.identifier(table)} t where id = ${id}`);
-  return rows![0]?.row as Row | undefined;
 }
 
 const ids = (page: Page) => page.data.map((r) => r.id);

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
 
 interface Member {
   id: string;
@@ -17,27 +16,13 @@ interface Member {
   created_at: string;
   updated_at: string;
 }
-interface MemberPage {
-  data: Member[];
-  next_cursor: string | null;
-}
 
-/** Tag of this run: every email this file creates contains it, so afterAll can remove those users. */
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-  await asSystem(sql`delete from users where email ilike ${`%-${RUN}-%`}`);
+/** `RUN` tags this run: every email this file creates contains it, so the cleanup can remove those users. */
+const { run: RUN, create: fixture } = useTenantFixtures('mem', {
+  async afterDeleteAll() {
+    await asSystem(sql`delete from users where email ilike ${`%-${RUN}-%`}`);
+  },
 });
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`mem-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
 const email = (name: string) => `${name}-${RUN}-${crypto.randomUUID().slice(0, 8)}@example.test`;
 
 async function addMember(ids: FixtureIds, role: string, options: { as?: Role; email?: string; display_name?: string } = {}) {
@@ -67,7 +52,7 @@ describe('members: list', () => {
     const { result: response, roundTrips } = await countRoundTrips(() => call('GET', '/v1/members', { token: viewer }));
     expect(response.status).toBe(200);
     expect(roundTrips).toBe(1);
-    const all = await json<MemberPage>(response);
+    const all = await json<Page<Member>>(response);
     expect(all.next_cursor).toBeNull();
     expect(all.data).toHaveLength(4);
     // Newest first: the three added members in reverse order, then the fixture owner.
@@ -94,7 +79,7 @@ describe('members: list', () => {
       const query: string = cursor ? `?limit=1&cursor=${cursor}` : '?limit=1';
       const { result, roundTrips: rt } = await countRoundTrips(() => call('GET', `/v1/members${query}`, { token: viewer }));
       expect(rt).toBe(1);
-      const page = await json<MemberPage>(result);
+      const page = await json<Page<Member>>(result);
       expect(page.data.length).toBeLessThanOrEqual(1);
       seen.push(...page.data.map((m) => m.id));
       cursor = page.next_cursor;
@@ -102,7 +87,7 @@ describe('members: list', () => {
     } while (cursor && pages < 10);
     expect(seen).toEqual(all.data.map((m) => m.id));
 
-    const two = await json<MemberPage>(await call('GET', '/v1/members?limit=2', { token: viewer }));
+    const two = await json<Page<Member>>(await call('GET', '/v1/members?limit=2', { token: viewer }));
     expect(two.data).toHaveLength(2);
     expect(two.next_cursor).toEqual(expect.any(String));
 
@@ -114,7 +99,7 @@ describe('members: list', () => {
   it('lists only the caller’s client and a service token cannot list members', async () => {
     const a = await fixture('iso-a');
     const b = await fixture('iso-b');
-    const page = await json<MemberPage>(await call('GET', '/v1/members', { token: await tokenAs(a, 'viewer') }));
+    const page = await json<Page<Member>>(await call('GET', '/v1/members', { token: await tokenAs(a, 'viewer') }));
     expect(page.data.map((m) => m.id)).toEqual([a.memberships]);
     expect(page.data.map((m) => m.id)).not.toContain(b.memberships);
     await expectProblem(await call('GET', '/v1/members', { token: await tokenAs(a, 'service') }), 403, 'FORBIDDEN');
@@ -140,14 +125,14 @@ describe('members: list', () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=1&cursor=${cursor}` : '?limit=1';
-      const page = await json<MemberPage>(await call('GET', `/v1/members${query}`, { token: viewer }));
+      const page = await json<Page<Member>>(await call('GET', `/v1/members${query}`, { token: viewer }));
       seen.push(...page.data.map((m) => m.id));
       cursor = page.next_cursor;
       pages += 1;
     } while (cursor && pages < 10);
     expect(seen).toHaveLength(4);
     expect(new Set(seen).size).toBe(4);
-    const all = await json<MemberPage>(await call('GET', '/v1/members', { token: viewer }));
+    const all = await json<Page<Member>>(await call('GET', '/v1/members', { token: viewer }));
     expect(seen).toEqual(all.data.map((m) => m.id));
     const bulk = all.data.filter((m) => m.id !== ids.memberships).map((m) => m.id);
     expect(bulk).toEqual([...bulk].sort().reverse()); // equal timestamps: by id, descending
