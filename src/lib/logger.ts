@@ -1,4 +1,7 @@
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+
+/** The one place the API writes log lines; Workers Logs and `wrangler tail` keep the console level. */
+const SINKS = { debug: console.debug, info: console.info, warn: console.warn, error: console.error } as const;
 export type LogLevel = keyof typeof LEVELS;
 
 export interface Logger {
@@ -14,9 +17,7 @@ export function createLogger(level: LogLevel, base: Record<string, unknown> = {}
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[lvl] < threshold) return;
     const line = JSON.stringify({ level: lvl, msg, time: new Date().toISOString(), ...base, ...fields });
-    if (lvl === 'error') console.error(line);
-    else if (lvl === 'warn') console.warn(line);
-    else console.log(line);
+    SINKS[lvl](line);
   };
   return {
     debug: (msg, fields) => write('debug', msg, fields),
