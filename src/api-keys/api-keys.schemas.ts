@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-
-export const ApiKeyRoleSchema = z.enum(['admin', 'editor', 'viewer', 'service']);
+import { ApiKeyRoleSchema } from '../lib/enums';
 
 export const ApiKeySchema = z
   .object({

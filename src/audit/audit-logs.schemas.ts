@@ -1,9 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { auditAction } from '../db/schema';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { Timestamp } from '../lib/schemas';
-
-export const AuditActionSchema = z.enum(auditAction.enumValues).openapi('AuditAction');
+import { AuditActionSchema } from '../lib/enums';
 
 export const AuditLogSchema = z
   .object({

@@ -89,7 +89,7 @@ export const list: AppRouteHandler<typeof listClients> = async (c) => {
       db
         .select()
         .from(clients)
-        .where(and(page.where, query.is_active === undefined ? undefined : eq(clients.isActive, query.is_active === 'true')))
+        .where(and(page.where, query.is_active === undefined ? undefined : eq(clients.isActive, query.is_active)))
         .orderBy(...page.orderBy)
         .limit(query.limit + 1),
     ],

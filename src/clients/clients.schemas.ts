@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
+import { BooleanQuery } from '../lib/enums';
 
 export const ClientSettingsSchema = z
   .object({
@@ -75,6 +76,6 @@ export const MeSchema = z
   .openapi('Me');
 
 export const ClientListQuerySchema = PageQuerySchema.extend({
-  is_active: z.enum(['true', 'false']).optional().openapi({ description: 'Filter by active flag.' }),
+  is_active: BooleanQuery.optional().openapi({ description: 'Filter by active flag.' }),
 });
 export const ClientPageSchema = pageSchema(ClientSchema, 'ClientPage');

@@ -1,11 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { advocateStatus, championTier, dmResponseStatus } from '../db/schema';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-
-export const ChampionTierSchema = z.enum(championTier.enumValues).openapi('ChampionTier');
-export const DmResponseSchema = z.enum(dmResponseStatus.enumValues).openapi('DmResponseStatus');
-export const AdvocateStatusSchema = z.enum(advocateStatus.enumValues).openapi('AdvocateStatus');
+import { AdvocateStatusSchema, ChampionTierSchema, DmResponseSchema } from '../lib/enums';
 
 /** Postgres `integer`. */
 const Count = z.number().int().min(0).max(2_147_483_647);

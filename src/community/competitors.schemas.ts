@@ -1,10 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { competitorCategory, pricePoint } from '../db/schema';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-
-export const CompetitorCategorySchema = z.enum(competitorCategory.enumValues).openapi('CompetitorCategory');
-export const PricePointSchema = z.enum(pricePoint.enumValues).openapi('PricePoint');
+import { CompetitorCategorySchema, PricePointSchema } from '../lib/enums';
 
 export const CompetitorSchema = z
   .object({

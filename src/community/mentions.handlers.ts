@@ -49,7 +49,7 @@ export const list: AppRouteHandler<typeof listCompetitiveMentions> = async (c) =
     query.competitor_id ? eq(competitiveMentions.competitorId, query.competitor_id) : undefined,
     query.post_id ? eq(competitiveMentions.postId, query.post_id) : undefined,
     query.sentiment ? eq(competitiveMentions.sentiment, query.sentiment) : undefined,
-    query.replied ? eq(competitiveMentions.replied, query.replied === 'true') : undefined,
+    query.replied === undefined ? undefined : eq(competitiveMentions.replied, query.replied),
     query.min_opportunity_score !== undefined ? gte(competitiveMentions.opportunityScore, query.min_opportunity_score) : undefined,
   );
   if (query.order === 'created') {

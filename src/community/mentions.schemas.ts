@@ -1,11 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { sentiment, userSatisfaction } from '../db/schema';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, Score, Timestamp } from '../lib/schemas';
+import { BooleanQuery, SatisfactionSchema, SentimentSchema } from '../lib/enums';
 
-export const SentimentSchema = z.enum(sentiment.enumValues).openapi('Sentiment');
-export const SatisfactionSchema = z.enum(userSatisfaction.enumValues).openapi('UserSatisfaction');
-const Score = z.number().min(0).max(1);
 
 export const CompetitiveMentionSchema = z
   .object({
@@ -44,7 +41,7 @@ export const CompetitiveMentionListQuerySchema = z.object({
   competitor_id: z.string().uuid().optional().openapi({ description: 'Only mentions of this competitor.' }),
   post_id: z.string().uuid().optional().openapi({ description: 'Only mentions in this post.' }),
   sentiment: SentimentSchema.optional(),
-  replied: z.enum(['true', 'false']).optional().openapi({ description: 'Only mentions replied to (true) or not (false).' }),
+  replied: BooleanQuery.optional().openapi({ description: 'Only mentions replied to (true) or not (false).' }),
   min_opportunity_score: z.coerce.number().min(0).max(1).optional().openapi({ description: 'Only mentions scoring at least this, 0..1.' }),
 });
 

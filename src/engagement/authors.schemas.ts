@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { BooleanQuery, platformId, PlatformSchema, PowerTierSchema, Score } from './common';
+import { body, Score, Timestamp } from '../lib/schemas';
+import { platformId } from './common';
+import { BooleanQuery, PlatformSchema, PowerTierSchema } from '../lib/enums';
 
 /** Largest batch of `POST /v1/authors/bulk`. */
 export const MAX_AUTHORS_PER_BATCH = 1000;

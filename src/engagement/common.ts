@@ -1,41 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { tenantPrincipal, type Principal, type TenantPrincipal } from '../auth/principal';
-import {
-  approvalStatus,
-  archetype,
-  escalationPriority,
-  escalationReason,
-  escalationStatus,
-  experimentVariant,
-  operationalMode,
-  platform,
-  powerTier,
-  replyType,
-} from '../db/schema';
 import { ApiError, type FieldError } from '../lib/problem';
 import { Timestamp } from '../lib/schemas';
-
-export const PlatformSchema = z.enum(platform.enumValues);
-export const OperationalModeSchema = z.enum(operationalMode.enumValues);
-export const ArchetypeSchema = z.enum(archetype.enumValues);
-export const PowerTierSchema = z.enum(powerTier.enumValues);
-export const ApprovalStatusSchema = z.enum(approvalStatus.enumValues);
-export const ReplyTypeSchema = z.enum(replyType.enumValues);
-export const ExperimentVariantSchema = z.enum(experimentVariant.enumValues);
-export const EscalationReasonSchema = z.enum(escalationReason.enumValues);
-export const EscalationPrioritySchema = z.enum(escalationPriority.enumValues);
-export const EscalationStatusSchema = z.enum(escalationStatus.enumValues);
 
 /** Ids on platforms (posts, replies, accounts): seed 003's post id rule. */
 export const PLATFORM_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 export const platformId = (message: string) => z.string().min(1).max(100).regex(PLATFORM_ID_PATTERN, message);
 export const PlatformIdSchema = platformId('Invalid post ID format');
 
-/** A 0..1 score (seed 003). */
-export const Score = z.number().min(0).max(1);
 
 /** `true` / `false` in a query string. */
-export const BooleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Length in characters (code points), as Postgres' `char_length` counts them. */
 export function chars(min: number, max: number, tooShort: string, tooLong: string) {

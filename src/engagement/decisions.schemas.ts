@@ -1,14 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { Timestamp } from '../lib/schemas';
-import {
-  ArchetypeSchema,
-  ExperimentVariantSchema,
-  JsonObjectSchema,
-  OperationalModeSchema,
-  Score,
-  TimeRangeQuery,
-} from './common';
+import { Score, Timestamp } from '../lib/schemas';
+import { JsonObjectSchema, TimeRangeQuery } from './common';
+import { ArchetypeSchema, ExperimentVariantSchema, OperationalModeSchema } from '../lib/enums';
 
 export const DecisionSchema = z
   .object({

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-import { EscalationPrioritySchema, EscalationReasonSchema, EscalationStatusSchema, note } from './common';
+import { note } from './common';
+import { EscalationPrioritySchema, EscalationReasonSchema, EscalationStatusSchema } from '../lib/enums';
 
 export const EscalationSchema = z
   .object({

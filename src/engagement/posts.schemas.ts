@@ -2,9 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
 import { AuthorInputSchema, AuthorSchema } from './authors.schemas';
-import { BooleanQuery, chars, FlatMetricsSchema, note, PlatformIdSchema, PlatformSchema, TimeRangeQuery } from './common';
+import { chars, FlatMetricsSchema, note, PlatformIdSchema, TimeRangeQuery } from './common';
 import { DecisionSchema } from './decisions.schemas';
 import { ReplySchema } from './replies.schemas';
+import { BooleanQuery, PlatformSchema } from '../lib/enums';
 
 /** Largest batch of `POST /v1/posts/bulk` (the 1 MiB body limit applies as well). */
 export const MAX_POSTS_PER_BATCH = 1000;

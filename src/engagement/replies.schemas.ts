@@ -1,18 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-import {
-  ApprovalStatusSchema,
-  ArchetypeSchema,
-  BooleanQuery,
-  chars,
-  FlatMetricsSchema,
-  note,
-  PlatformIdSchema,
-  PlatformSchema,
-  ReplyTypeSchema,
-  TimeRangeQuery,
-} from './common';
+import { chars, FlatMetricsSchema, note, PlatformIdSchema, TimeRangeQuery } from './common';
+import { ApprovalStatusSchema, ArchetypeSchema, BooleanQuery, PlatformSchema, ReplyTypeSchema } from '../lib/enums';
 
 export const ReplySchema = z
   .object({

@@ -66,7 +66,7 @@ export const list: AppRouteHandler<typeof listKnowledgeBases> = async (c) => {
           and(
             eq(knowledgeBases.clientId, clientId),
             query.source_type === undefined ? undefined : eq(knowledgeBases.sourceType, query.source_type),
-            query.is_active === undefined ? undefined : eq(knowledgeBases.isActive, query.is_active === 'true'),
+            query.is_active === undefined ? undefined : eq(knowledgeBases.isActive, query.is_active),
             page.where,
           ),
         )

@@ -3,6 +3,7 @@ import { EMBEDDING_DIMENSIONS } from '../db/schema/knowledge';
 import { knowledgeSourceType } from '../db/schema/enums';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
+import { BooleanQuery } from '../lib/enums';
 
 /** Chunks per ingest request. With float32-precision numbers (~13–14 bytes each in JSON), 32
  * embeddings of 1536 dimensions are ~690 KB, which leaves room for their text under the API's
@@ -65,7 +66,7 @@ export const UpdateKnowledgeBaseSchema = body({
 
 export const KnowledgeBaseQuerySchema = PageQuerySchema.extend({
   source_type: SourceTypeSchema.optional(),
-  is_active: z.enum(['true', 'false']).optional().openapi({ description: 'Filter by active flag.' }),
+  is_active: BooleanQuery.optional().openapi({ description: 'Filter by active flag.' }),
 });
 
 export const KnowledgeBasePageSchema = pageSchema(KnowledgeBaseSchema, 'KnowledgeBasePage');

@@ -4,7 +4,6 @@ import { z } from '@hono/zod-openapi';
 export const IsoDate = z.iso.date().openapi({ example: '2026-11-01' });
 
 /** A 0..1 score (seed 003's score rule). */
-export const Score = z.number().min(0).max(1);
 
 /** Postgres `integer`, not negative. */
 export const Count = z.number().int().min(0).max(2_147_483_647);

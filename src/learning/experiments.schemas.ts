@@ -1,11 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { experimentStatus, experimentVariant } from '../db/schema';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { JsonObject, Score } from './common.schemas';
-
-export const ExperimentStatusSchema = z.enum(experimentStatus.enumValues).openapi('ExperimentStatus');
-export const ExperimentVariantSchema = z.enum(experimentVariant.enumValues).openapi('ExperimentVariant');
+import { body, Score, Timestamp } from '../lib/schemas';
+import { JsonObject } from './common.schemas';
+import { ExperimentStatusSchema, ExperimentVariantSchema } from '../lib/enums';
 
 export const ExperimentSchema = z
   .object({

@@ -1,14 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { kpiType, platform } from '../db/schema';
+import { platform } from '../db/schema';
 import { body } from '../lib/schemas';
 import { checkRange, daysBetween, IsoDate } from './common.schemas';
+import { KpiTypeSchema, PlatformSchema } from '../lib/enums';
 
 export const KPI_BATCH_LIMIT = 500;
 /** Longest range a series may span: two years (seed 003 keeps KPI metrics two years). */
 export const KPI_SERIES_MAX_DAYS = 731;
 
-export const PlatformSchema = z.enum(platform.enumValues).openapi('Platform');
-export const KpiTypeSchema = z.enum(kpiType.enumValues).openapi('KpiType');
 const MetricName = z.string().trim().min(1).max(100);
 
 export const KpiMetricInputSchema = z

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { checkRange, IsoDate, JsonObject, Measure, Score } from './common.schemas';
+import { body, Score, Timestamp } from '../lib/schemas';
+import { checkRange, IsoDate, JsonObject, Measure } from './common.schemas';
+import { BooleanQuery } from '../lib/enums';
 
 /** Tolerated difference between the caller's clock and ours. */
 const MAX_CLOCK_SKEW_MS = 60_000;
@@ -48,7 +49,7 @@ export const LearningEventListQuerySchema = PageQuerySchema.extend({
   from: IsoDate.optional().openapi({ description: 'Events dated on or after this day.' }),
   to: IsoDate.optional().openapi({ description: 'Events dated on or before this day.' }),
   adjustment_type: z.string().trim().min(1).max(50).optional(),
-  evaluated: z.enum(['true', 'false']).optional().openapi({ description: 'Only evaluated (true) or pending (false) events.' }),
+  evaluated: BooleanQuery.optional().openapi({ description: 'Only evaluated (true) or pending (false) events.' }),
 }).superRefine(checkRange);
 
 export const LearningEventPageSchema = pageSchema(LearningEventSchema, 'LearningEventPage');

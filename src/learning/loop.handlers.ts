@@ -100,7 +100,7 @@ export const listEvents: AppRouteHandler<typeof listLearningEvents> = async (c) 
   const query = c.req.valid('query');
   const page = keyset(learningEvents.createdAt, learningEvents.id, query.cursor);
   const evaluated: SQL | undefined =
-    query.evaluated === 'true' ? isNotNull(learningEvents.evaluatedAt) : query.evaluated === 'false' ? isNull(learningEvents.evaluatedAt) : undefined;
+    query.evaluated === true ? isNotNull(learningEvents.evaluatedAt) : query.evaluated === false ? isNull(learningEvents.evaluatedAt) : undefined;
   const [rows] = await c.var.tenant.run(
     (db) => [
       db

@@ -1,10 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { operationalMode } from '../db/schema';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { Score } from './common.schemas';
+import { body, Score, Timestamp } from '../lib/schemas';
 
-export const OperationalModeSchema = z.enum(operationalMode.enumValues).openapi('OperationalMode');
+import { OperationalModeSchema } from '../lib/enums';
 
 export const RandomizedExperimentSchema = z
   .object({

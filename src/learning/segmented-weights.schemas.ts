@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { Count, Measure, Score } from './common.schemas';
+import { body, Score, Timestamp } from '../lib/schemas';
+import { Count, Measure } from './common.schemas';
 
 /** How far the four weights may sum from 1 (rounding by the caller, and `real` precision). */
 export const WEIGHT_SUM_TOLERANCE = 0.01;

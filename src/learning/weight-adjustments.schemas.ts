@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
-import { checkRange, Count, IsoDate, Measure, Score } from './common.schemas';
+import { body, Score, Timestamp } from '../lib/schemas';
+import { checkRange, Count, IsoDate, Measure } from './common.schemas';
 
 const WeightKey = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lowercase letters, digits and underscores, at most 50');
 const MAX_KEYS = 50;

@@ -6,6 +6,9 @@ export const IdParamSchema = z.object({
 
 export const Timestamp = z.string().datetime({ offset: true });
 
+/** A 0..1 score (seed 003). */
+export const Score = z.number().min(0).max(1);
+
 /** Bodies reject unknown fields: a typo must fail loudly, not be ignored. */
 export const body = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 

@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema } from '../lib/pagination';
 import { body, Timestamp } from '../lib/schemas';
-
-export const MemberRoleSchema = z.enum(['owner', 'admin', 'editor', 'viewer']);
+import { MemberRoleSchema } from '../lib/enums';
 
 export const MemberSchema = z
   .object({
