@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 
 interface KnowledgeBase {
   id: string;
@@ -22,25 +21,7 @@ interface KnowledgeBase {
   created_at: string;
   updated_at: string;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`kb-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
+const { create: fixture } = useTenantFixtures('kb');
 
 async function createKb(ids: FixtureIds, body: Record<string, unknown>, as: Role = 'editor'): Promise<KnowledgeBase> {
   const response = await call('POST', '/v1/knowledge-bases', { token: await tokenAs(ids, as), body });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { EMBEDDING_DIMENSIONS } from '../../src/db/schema';
 import { MAX_CHUNKS_PER_REQUEST } from '../../src/knowledge/knowledge.schemas';
@@ -7,8 +7,7 @@ import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
-import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../helpers/tenant-fixture';
-import { tokenFor } from '../helpers/tokens';
+import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 
 interface IngestResult {
   inserted: number;
@@ -30,25 +29,7 @@ interface Chunk {
   created_at: string;
   updated_at: string;
 }
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-
-const RUN = crypto.randomUUID().slice(0, 8);
-const fixtures: FixtureIds[] = [];
-
-afterAll(async () => {
-  for (const ids of fixtures) await deleteTenantFixture(ids);
-});
-
-async function fixture(label: string): Promise<FixtureIds> {
-  const ids = await createTenantFixture(`kc-${label}-${RUN}`);
-  fixtures.push(ids);
-  return ids;
-}
-
-const tokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.users, role });
+const { create: fixture } = useTenantFixtures('kc');
 
 /** A deterministic embedding: a unit vector in the plane of axes (seed, seed+1). */
 function embedding(seed: number): number[] {
