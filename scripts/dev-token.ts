@@ -14,6 +14,9 @@ export async function mintDevToken(devVars: Record<string, string>, clientSlug: 
   }
   const config = loadEnv({ ...devVars, ENVIRONMENT: 'development' });
   const ttl = Math.round(hours * 3600);
+  if (!(ttl > 0 && ttl <= config.TOKEN_MAX_LIFETIME_SECONDS)) {
+    throw new Error(`--hours must be more than 0 and at most ${config.TOKEN_MAX_LIFETIME_SECONDS / 3600} (TOKEN_MAX_LIFETIME_SECONDS)`);
+  }
   if (role === 'system') {
     return (await signAccessToken(config, { kind: 'system', subject: crypto.randomUUID(), clientId: null, role }, ttl)).token;
   }

@@ -37,6 +37,13 @@ export const envSchema = z
     JWT_JWKS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
     /** Lifetime of tokens minted by POST /v1/auth/token, in seconds (at most 15 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+    /** The longest lifetime (`exp - iat`) a token may have, in seconds (default 24 hours). */
+    TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    /** Whether the identity provider (JWKS) may issue `system` tokens. Off unless set to "true". */
+    JWT_JWKS_ALLOW_SYSTEM: z
+      .enum(['true', 'false', ''])
+      .optional()
+      .transform((value) => value === 'true'),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === 'production' && env.NEON_FETCH_ENDPOINT) {

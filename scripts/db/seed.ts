@@ -105,7 +105,13 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
     );
     put(
       s.memberships,
-      client.members.map((m) => ({ id: key(`member:${m.email}`), clientId, userId: seedId(`user:${m.email}`), role: m.role })),
+      client.members.map((m) => ({
+        id: key(`member:${m.email}`),
+        clientId,
+        userId: seedId(`user:${m.email}`),
+        role: m.role,
+        displayName: m.name,
+      })),
     );
     const owner = seedId(`user:${client.members[0]!.email}`);
 

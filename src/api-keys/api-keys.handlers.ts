@@ -32,6 +32,7 @@ export const create: AppRouteHandler<typeof createApiKey> = async (c) => {
       .returning(publicColumns),
   ]);
   if (!rows[0]) throw new Error('api key insert returned no row');
+  c.header('cache-control', 'no-store');
   return c.json({ ...toApi(rows[0]), key }, 201);
 };
 
@@ -104,5 +105,8 @@ export const exchange: AppRouteHandler<typeof exchangeToken> = async (c) => {
     clientId: key.clientId,
     role: key.role,
   });
+  // RFC 6749 §5.1: a token response is never cached.
+  c.header('cache-control', 'no-store');
+  c.header('pragma', 'no-cache');
   return c.json({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
 };

@@ -40,14 +40,17 @@ function invalid(detail: string, cause?: unknown): ApiError {
 /** Verifies a bearer token (signature, algorithm, time claims, issuer, audience, claim shapes). */
 export async function verifyAccessToken(config: Env, token: string): Promise<Principal> {
   let payload: unknown;
+  let algorithm: string;
   try {
-    ({ payload } = await jwtVerify(token, keyResolver(config), {
+    let protectedHeader: JWTHeaderParameters;
+    ({ payload, protectedHeader } = await jwtVerify(token, keyResolver(config), {
       algorithms: [...SECRET_ALGORITHMS, ...(config.JWT_JWKS || config.JWT_JWKS_URL ? PUBLIC_KEY_ALGORITHMS : [])],
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['sub', 'exp', 'iat', 'role'],
     }));
+    algorithm = protectedHeader.alg;
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw invalid('The token has expired.', error);
     throw invalid('The token is invalid.', error);
@@ -57,7 +60,14 @@ export async function verifyAccessToken(config: Env, token: string): Promise<Pri
   const c = claims.data;
   // jose checks exp and nbf but accepts an iat in the future; such a token was not issued by us.
   if (c.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS) throw invalid('The token is issued in the future.');
+  if (c.exp - c.iat > config.TOKEN_MAX_LIFETIME_SECONDS) {
+    throw invalid(`The token lives longer than the ${config.TOKEN_MAX_LIFETIME_SECONDS} seconds this API accepts.`);
+  }
   if (c.role === 'system') {
+    // The identity provider speaks for people; cross-tenant power comes from our own key unless configured.
+    if (PUBLIC_KEY_ALGORITHMS.includes(algorithm) && !config.JWT_JWKS_ALLOW_SYSTEM) {
+      throw invalid('The identity provider may not issue system tokens.');
+    }
     return { kind: 'system', subject: c.sub, clientId: null, role: 'system', tokenId: c.jti ?? null };
   }
   return { kind: c.kind, subject: c.sub, clientId: c.client_id, role: c.role, tokenId: c.jti ?? null };

@@ -19,7 +19,9 @@ export const getMe: AppRouteHandler<typeof me> = async (c) => {
   );
   const client = rows[0];
   if (!client) throw clientNotFound();
-  return c.json({ subject: principal.subject, kind: principal.kind, role: principal.role, client }, 200);
+  // The role the caller acts with now: the token's, narrowed by the current membership or key.
+  const role = c.var.tenant.actingRole() ?? principal.role;
+  return c.json({ subject: principal.subject, kind: principal.kind, role, client }, 200);
 };
 
 export const get: AppRouteHandler<typeof getClient> = async (c) => {
@@ -66,8 +68,8 @@ export const create: AppRouteHandler<typeof createClient> = async (c) => {
       })
       .returning(),
     db.execute(sql`
-      insert into memberships (client_id, user_id, role)
-      values (${id}, app_private.ensure_user(${input.owner.email}, ${input.owner.display_name ?? null}), 'owner')`),
+      insert into memberships (client_id, user_id, role, display_name)
+      values (${id}, app_private.ensure_user(${input.owner.email}), 'owner', ${input.owner.display_name ?? null})`),
     // A later statement of the batch sees the user ensure_user may have created (a CTE would not).
     db
       .select({ userId: users.id, email: users.email })

@@ -1,4 +1,4 @@
-import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless';
+import { neon, neonConfig, types, type NeonQueryFunction } from '@neondatabase/serverless';
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import type { Env } from '../env';
 
@@ -9,6 +9,26 @@ export interface ClientOptions {
   /** Run transaction batches READ ONLY. */
   readOnly?: boolean;
 }
+
+/**
+ * The one timestamp policy of every query path: date, time and interval values (and their arrays)
+ * arrive as Postgres' text, and the code that knows the column turns them into values (drizzle's
+ * columns into `Date`s; raw SQL selects ISO 8601 with `to_json(…)`). The driver's type parsers are
+ * global, and drizzle's neon-http installs exactly these on its first use; installing them when this
+ * module loads means the first request of an isolate sees what the hundredth sees.
+ */
+const TEXT_TYPE_IDS = [
+  types.builtins.TIMESTAMPTZ,
+  types.builtins.TIMESTAMP,
+  types.builtins.DATE,
+  types.builtins.INTERVAL,
+  1231, // numeric[]
+  1115, // timestamp[]
+  1185, // timestamptz[]
+  1187, // interval[]
+  1182, // date[]
+];
+for (const id of TEXT_TYPE_IDS) types.setTypeParser(id as number, (value: string) => value);
 
 /**
  * A Neon HTTP client for one request. Every call it makes shares one deadline

@@ -1,10 +1,10 @@
 import { NeonDbError } from '@neondatabase/serverless';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import type { Env } from '../env';
 import { ApiError } from '../lib/problem';
 import { createDatabase, type Database } from './client';
-import { systemPrelude, tenantPrelude, type TenantContext } from './context';
+import { authorizeStatement, systemPrelude, tenantPrelude, type TenantAccess, type TenantRole } from './context';
 
 type Statements = [BatchItem<'pg'>, ...BatchItem<'pg'>[]];
 
@@ -22,36 +22,57 @@ export interface Executor {
   run<T extends Statements>(build: (db: Database) => T, options?: RunOptions): Promise<BatchResponse<T>>;
 }
 
-const CLIENT_UNKNOWN = 'TN401';
-const CLIENT_INACTIVE = 'TN403';
+/** A tenant executor also tells the role the database let the caller act with in its last batch. */
+export interface TenantExecutor extends Executor {
+  actingRole(): TenantRole | undefined;
+}
 
-function createExecutor(config: Env, prelude: SQL[]): Executor {
+const invalidToken = (detail: string, cause: unknown) =>
+  new ApiError(401, 'INVALID_TOKEN', detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, cause });
+
+/** The refusals the access check in the batch raises (SQLSTATEs of drizzle/0008_access_by_membership.sql). */
+const ACCESS_REFUSALS: Record<string, (cause: unknown) => ApiError> = {
+  TN401: (cause) => invalidToken('The token names a client that does not exist.', cause),
+  TN410: (cause) => invalidToken('The API key behind this token is revoked or expired, or its client is deactivated.', cause),
+  TN403: (cause) => new ApiError(403, 'CLIENT_INACTIVE', 'This client is deactivated.', { cause }),
+  TN404: (cause) => new ApiError(403, 'NOT_A_MEMBER', 'The caller is not a member of this client.', { cause }),
+  TN413: (cause) => new ApiError(403, 'FORBIDDEN', 'The caller’s current role may not do this.', { cause }),
+  TNO03: (cause) => new ApiError(403, 'OWNER_REQUIRED', 'Only an owner can change an owner or grant the owner role.', { cause }),
+};
+
+function createExecutor(config: Env, prelude: SQL[], onPrelude?: (results: unknown[]) => void): Executor {
   return {
     async run(build, options = {}) {
       const db = createDatabase(config, { readOnly: options.readOnly ?? false });
       const items = [...prelude.map((statement) => db.execute(statement)), ...build(db)] as unknown as Statements;
       try {
         const results = await db.batch(items);
+        onPrelude?.(results.slice(0, prelude.length));
         return results.slice(prelude.length) as never;
       } catch (error) {
-        if (error instanceof NeonDbError && error.code === CLIENT_UNKNOWN) {
-          throw new ApiError(401, 'INVALID_TOKEN', 'The token names a client that does not exist.', { cause: error });
-        }
-        if (error instanceof NeonDbError && error.code === CLIENT_INACTIVE) {
-          throw new ApiError(403, 'CLIENT_INACTIVE', 'This client is deactivated.', { cause: error });
-        }
+        const refusal = error instanceof NeonDbError && error.code ? ACCESS_REFUSALS[error.code] : undefined;
+        if (refusal) throw refusal(error);
         throw error;
       }
     },
   };
 }
 
-/** Executor for a tenant request: RLS context, role switch and the active-client check come first. */
-export function createTenantExecutor(config: Env, context: TenantContext): Executor {
-  return createExecutor(config, [...tenantPrelude(context), sql`select app_private.require_active_client()`]);
+/**
+ * Executor for a tenant request: RLS context, role switch, then the access check (active client,
+ * current membership or API key, acting role admitted by the route) come first in every batch.
+ */
+export function createTenantExecutor(config: Env, access: TenantAccess): TenantExecutor {
+  let acting: TenantRole | undefined;
+  const prelude = [...tenantPrelude(access, config.DB_TIMEOUT_MS), authorizeStatement(access)];
+  const executor = createExecutor(config, prelude, (results) => {
+    const check = results.at(-1) as { rows: { acting_role: TenantRole }[] };
+    acting = check.rows[0]?.acting_role;
+  });
+  return { ...executor, actingRole: () => acting };
 }
 
 /** The explicit cross-tenant path (system routes, API-key exchange, jobs). Never given to tenant routes. */
 export function createSystemExecutor(config: Env, actorId: string | null = null): Executor {
-  return createExecutor(config, systemPrelude(actorId));
+  return createExecutor(config, systemPrelude(actorId, config.DB_TIMEOUT_MS));
 }

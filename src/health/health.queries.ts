@@ -11,13 +11,13 @@ export interface DatabaseHealth {
 export async function readDatabaseHealth(sql: Sql): Promise<DatabaseHealth> {
   const started = Date.now();
   const rows = (await sql.query(
-    `select now() as server_time,
+    `select to_json(now()) #>> '{}' as server_time,
             (select max(created_at) from drizzle.__drizzle_migrations) as last_migration`,
-  )) as { server_time: Date; last_migration: string | null }[];
+  )) as { server_time: string; last_migration: string | null }[];
   const latencyMs = Date.now() - started;
   const row = rows[0];
   return {
-    serverTime: row?.server_time ?? new Date(),
+    serverTime: row ? new Date(row.server_time) : new Date(),
     latencyMs,
     lastMigrationMillis: row?.last_migration == null ? null : Number(row.last_migration),
   };

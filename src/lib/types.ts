@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import type { Executor } from '../db/executor';
+import type { Executor, TenantExecutor } from '../db/executor';
 import type { Env } from '../env';
 import type { Logger } from './logger';
 
@@ -17,7 +17,7 @@ export interface AppVariables {
   /** Set by the auth middleware of protected routes. */
   principal: Principal;
   /** Tenant-scoped executor: every tenant route's only way to the database. */
-  tenant: Executor;
+  tenant: TenantExecutor;
   /** Cross-tenant executor: set only on system routes. */
   system: Executor;
 }

@@ -63,6 +63,7 @@ export async function forgedTokens(claims: Claims): Promise<Record<string, strin
     expired: await hs256(fullClaims(claims, { iat: now - 3600, exp: now - 120 }), realSecret()),
     'nbf in the future': await hs256(fullClaims(claims, { nbf: now + 600 }), realSecret()),
     'issued in the future': await hs256(fullClaims(claims, { iat: now + 600, exp: now + 900 }), realSecret()),
+    'lifetime beyond the maximum (24 h)': await hs256(fullClaims(claims, { iat: now, exp: now + 86_400 + 60 }), realSecret()),
     'wrong issuer': await hs256(fullClaims(claims, { iss: 'someone-else' }), realSecret()),
     'wrong audience': await hs256(fullClaims(claims, { aud: 'another-api' }), realSecret()),
     'missing client_id': await hs256(fullClaims(without('client_id')), realSecret()),

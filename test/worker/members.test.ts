@@ -153,9 +153,10 @@ describe('members: add', () => {
     expect(first.status).toBe(201);
     expect(roundTrips).toBe(1);
     const inA = await json<Member>(first);
-    expect(inA).toMatchObject({ email: mixed, display_name: 'Foo', role: 'editor', user_id: expect.any(String), id: expect.any(String) });
+    expect(inA).toMatchObject({ email: lower, display_name: 'Foo', role: 'editor', user_id: expect.any(String), id: expect.any(String) });
+    // Emails are stored lower case; the display name is client A's, kept on its membership.
     const [users] = await asSystem(sql`select id, email, display_name from users where lower(email) = ${lower}`);
-    expect(users).toEqual([{ id: inA.user_id, email: mixed, display_name: 'Foo' }]);
+    expect(users).toEqual([{ id: inA.user_id, email: lower, display_name: null }]);
 
     const second = await call('POST', '/v1/members', { token: await tokenAs(b, 'owner'), body: { email: lower, role: 'viewer' } });
     expect(second.status).toBe(201);
@@ -316,7 +317,10 @@ describe('members: change role', () => {
     // With a second owner, the first may step down; then the second is the last one.
     const second = await addMember(ids, 'owner');
     expect((await call('PATCH', `/v1/members/${ids.memberships}`, { token: owner, body: { role: 'viewer' } })).status).toBe(200);
-    await expectProblem(await call('PATCH', `/v1/members/${second.id}`, { token: owner, body: { role: 'editor' } }), 409, 'LAST_OWNER');
+    // The first owner's token now acts as the viewer they are.
+    await expectProblem(await call('PATCH', `/v1/members/${second.id}`, { token: owner, body: { role: 'editor' } }), 403, 'FORBIDDEN');
+    const secondOwner = await tokenAs(ids, 'owner', second.user_id);
+    await expectProblem(await call('PATCH', `/v1/members/${second.id}`, { token: secondOwner, body: { role: 'editor' } }), 409, 'LAST_OWNER');
     expect(await membershipRoles(ids)).toEqual({ [ids.memberships]: 'viewer', [second.id]: 'owner' });
   });
 

@@ -4,7 +4,10 @@ import { createdAt, id, indexOn, nowMs, timestamptz, updatedAt } from './columns
 import { apiKeyRole, channel, memberRole } from './enums';
 import { tenantTable } from './tenant-table';
 
-/** Global identity. A user reaches a client's data only through a membership. */
+/**
+ * Global identity. A user reaches a client's data only through a membership. `display_name` is
+ * the user's own (set by the system path, never by a tenant).
+ */
 export const users = pgTable(
   'users',
   {
@@ -38,7 +41,10 @@ export const userChannels = pgTable(
   ],
 );
 
-/** A user's role in one client. */
+/**
+ * A user's role in one client. `display_name` is this client's name for the member: users are
+ * global, so what one client writes about a person is kept here and never shown to another.
+ */
 export const memberships = tenantTable(
   'memberships',
   {
@@ -46,6 +52,7 @@ export const memberships = tenantTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: memberRole('role').notNull(),
+    displayName: varchar('display_name', { length: 255 }),
   },
   (t) => [uniqueIndex('memberships_client_id_user_id_key').on(t.clientId, t.userId), indexOn('memberships', 'user_id').on(t.userId)],
 );

@@ -176,6 +176,74 @@ describe.each(guarded)('$key', (route) => {
   });
 });
 
+/** A member of client `ids` with `role`, made on the system path; returns its user and membership ids. */
+async function newMember(ids: FixtureIds, role: string): Promise<{ userId: string; membershipId: string }> {
+  const membershipId = crypto.randomUUID();
+  await asSystem(
+    sql`insert into memberships (id, client_id, user_id, role)
+        values (${membershipId}, ${ids.clients}, app_private.ensure_user(${`atk-${membershipId}@example.test`}), ${role}::member_role)`,
+  );
+  const [rows] = await asSystem(sql`select user_id from memberships where id = ${membershipId}`);
+  return { userId: rows![0]!.user_id as string, membershipId };
+}
+
+/** A revoked API key of client `ids` with `role`; returns its id. */
+async function revokedKey(ids: FixtureIds, role: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const hash = (crypto.randomUUID() + crypto.randomUUID()).replaceAll('-', '').slice(0, 64);
+  await asSystem(
+    sql`insert into api_keys (id, client_id, name, prefix, key_hash, role, revoked_at)
+        values (${id}, ${ids.clients}, 'revoked', 'eda_rv', ${hash}, ${role}::api_key_role, now())`,
+  );
+  return id;
+}
+
+const MEMBER_ROLES = ['owner', 'admin', 'editor', 'viewer'];
+const KEY_ROLES = ['admin', 'editor', 'viewer', 'service'];
+
+describe.each(tenantRoutes)('$key (access decided by the database)', (route) => {
+  const memberRole = route.roles!.find((role) => MEMBER_ROLES.includes(role));
+  const keyRole = route.roles!.find((role) => KEY_ROLES.includes(role));
+
+  /**
+   * The route's valid request with `token`: the problem, one round trip, nothing written. Routes
+   * that only a person may call refuse an API key before any database work (USER_REQUIRED).
+   */
+  async function expectRefused(token: string, status: number, code: string) {
+    const request = await ROUTES[route.key]!.valid(a);
+    const before = await auditCount(a);
+    const { result, roundTrips } = await countRoundTrips(() => call(route.method, request.path, { token, body: request.body }));
+    if (result.status === 403 && code === 'INVALID_TOKEN') {
+      await expectProblem(result, 403, 'USER_REQUIRED');
+      expect(roundTrips).toBe(0);
+    } else {
+      await expectProblem(result, status, code);
+      expect(roundTrips).toBe(1);
+    }
+    expect(await auditCount(a)).toBe(before);
+  }
+
+  it.skipIf(!memberRole)('refuses a removed member’s still-valid token with 403 NOT_A_MEMBER', async () => {
+    const member = await newMember(a, memberRole!);
+    const token = await tokenFor({ clientId: a.clients, userId: member.userId, role: memberRole as Role });
+    await asSystem(sql`delete from memberships where id = ${member.membershipId}`);
+    await expectRefused(token, 403, 'NOT_A_MEMBER');
+  });
+
+  it.skipIf(!memberRole || route.roles!.includes('viewer'))('refuses a member demoted below the route’s roles with 403', async () => {
+    const member = await newMember(a, memberRole!);
+    const token = await tokenFor({ clientId: a.clients, userId: member.userId, role: memberRole as Role });
+    await asSystem(sql`update memberships set role = 'viewer' where id = ${member.membershipId}`);
+    await expectRefused(token, 403, 'FORBIDDEN');
+  });
+
+  it.skipIf(!keyRole)('refuses a revoked API key’s still-valid token with 401', async () => {
+    const keyId = await revokedKey(a, keyRole!);
+    const token = await tokenFor({ clientId: a.clients, userId: keyId, role: keyRole as Role, kind: 'api_key' });
+    await expectRefused(token, 401, 'INVALID_TOKEN');
+  });
+});
+
 describe.each(tenantRoutes)('$key (tenant scoping)', (route) => {
   it('refuses a deactivated client with 403 in one round trip', async () => {
     const request = await ROUTES[route.key]!.valid(a);

@@ -14,7 +14,7 @@ async function newMember(a: FixtureIds, role = 'viewer'): Promise<string> {
   const id = crypto.randomUUID();
   await asSystem(
     sql`insert into memberships (id, client_id, user_id, role)
-        values (${id}, ${a.clients}, app_private.ensure_user(${`m-${id}@example.test`}, null), ${role})`,
+        values (${id}, ${a.clients}, app_private.ensure_user(${`m-${id}@example.test`}), ${role})`,
   );
   return id;
 }
