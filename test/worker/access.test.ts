@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { MemberSchema } from '../../src/members/members.schemas';
 import { createTenantExecutor, createSystemExecutor } from '../../src/db/executor';
 import { loadEnv } from '../../src/env';
 import { call, json } from '../helpers/api';
@@ -18,13 +20,7 @@ const { run: RUN, create: fixture } = useTenantFixtures('access', {
 });
 const email = (name: string) => `${name}-${RUN}-${crypto.randomUUID().slice(0, 8)}@example.test`;
 
-interface Member {
-  id: string;
-  user_id: string;
-  email: string;
-  display_name: string | null;
-  role: string;
-}
+type Member = z.infer<typeof MemberSchema>;
 
 async function addMember(ids: FixtureIds, role: string, address = email(role), displayName?: string): Promise<Member> {
   const response = await call('POST', '/v1/members', {

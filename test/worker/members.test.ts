@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { MemberSchema } from '../../src/members/members.schemas';
 import type { Role } from '../../src/auth/principal';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
@@ -7,15 +9,7 @@ import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpe
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
 
-interface Member {
-  id: string;
-  user_id: string;
-  email: string;
-  display_name: string | null;
-  role: string;
-  created_at: string;
-  updated_at: string;
-}
+type Member = z.infer<typeof MemberSchema>;
 
 /** `RUN` tags this run: every email this file creates contains it, so the cleanup can remove those users. */
 const { run: RUN, create: fixture } = useTenantFixtures('mem', {
