@@ -11,12 +11,13 @@ import { learningRouter } from './learning/learning.index';
 import { membersRouter } from './members/members.index';
 import { createRouter } from './lib/create-router';
 import { onError, onNotFound } from './lib/error-handler';
-import { withBodyLimit, withRequestContext, withRequestId } from './lib/middleware';
+import { withBodyLimit, withRequestContext, withRequestId, withSecurityHeaders } from './lib/middleware';
 import { registerOpenApi } from './lib/openapi';
 
 /** The whole API: middleware order, then one router per area. */
 export function createApp() {
   const app = createRouter();
+  app.use(withSecurityHeaders);
   app.use(withRequestId);
   app.use(withRequestContext);
   app.use(withBodyLimit);

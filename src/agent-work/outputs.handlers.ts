@@ -6,9 +6,21 @@ import type { AppRouteHandler } from '../lib/create-router';
 import { errorFields } from '../lib/logger';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { FORMAT_FILES, PREVIEW_CHARACTERS } from './outputs.schemas';
+import { FORMAT_FILES, PREVIEW_CHARACTERS, type OutputFormat } from './outputs.schemas';
 import type { createFeedback, createOutput, getFeedback, getOutput, getOutputContent } from './outputs.routes';
 import { runNotFound } from './runs.handlers';
+
+/**
+ * Formats a browser would execute (HTML; SVG, XML or XHTML if ever added). Stored content is
+ * written by agents and machine clients, and served from the API's own origin: an active format is
+ * a download, never a page, and sandboxed (no script, no same-origin access) should it be rendered.
+ */
+const ACTIVE_FORMATS: Record<OutputFormat, boolean> = { markdown: false, json: false, html: true };
+
+const activeContentHeaders = (filename: string) => ({
+  'content-disposition': `attachment; filename="${filename}"`,
+  'content-security-policy': "sandbox; default-src 'none'",
+});
 
 const outputNotFound = () => new ApiError(404, 'OUTPUT_NOT_FOUND', 'No such output in this client.');
 
@@ -100,10 +112,12 @@ export const content: AppRouteHandler<typeof getOutputContent> = async (c) => {
   if (!output) throw outputNotFound();
   const object = await c.env.OBJECTS.get(output.objectKey);
   if (!object) throw new ApiError(404, 'OUTPUT_CONTENT_MISSING', 'The content of this output is not in storage.');
+  const file = FORMAT_FILES[output.format];
   return c.body(object.body, 200, {
-    'content-type': FORMAT_FILES[output.format].contentType,
+    'content-type': file.contentType,
     'content-length': String(object.size),
     etag: object.httpEtag,
+    ...(ACTIVE_FORMATS[output.format] ? activeContentHeaders(`${id}.${file.extension}`) : {}),
   });
 };
 

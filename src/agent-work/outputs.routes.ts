@@ -37,7 +37,10 @@ export const getOutputContent = protectedRoute({
   path: '/v1/outputs/{id}/content',
   tags: ['outputs'],
   summary: 'Download the content of an output',
-  description: 'Streamed from object storage with the content type of its format. 404 `OUTPUT_CONTENT_MISSING` when the object is gone.',
+  description:
+    'Streamed from object storage with the content type of its format. HTML (a format a browser would run) is served as a ' +
+    "download (`Content-Disposition: attachment`) under `Content-Security-Policy: sandbox; default-src 'none'`; markdown and " +
+    'JSON display inline. 404 `OUTPUT_CONTENT_MISSING` when the object is gone.',
   roles: CAN.readAutomated,
   request: { params: IdParamSchema },
   responses: {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { body, Timestamp } from '../lib/schemas';
+import { body, boundedJson, Timestamp, utf8Bytes } from '../lib/schemas';
 
 export const OUTPUT_FORMATS = ['markdown', 'json', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -29,8 +29,6 @@ export const OutputSchema = z
     updated_at: Timestamp,
   })
   .openapi('Output');
-
-const utf8Bytes = (value: string) => new TextEncoder().encode(value).length;
 
 export const CreateOutputSchema = body({
   format: z.enum(OUTPUT_FORMATS),
@@ -105,8 +103,8 @@ export const CreateFeedbackSchema = body({
   usefulness_score: score.optional().openapi({ description: 'Is it ready to use? 1–5.' }),
   rule_compliance_score: score.optional().openapi({ description: 'Did it follow the skill rules? 1–5.' }),
   what_worked_well: z.string().trim().min(1).max(5000).optional(),
-  issues: z.array(FeedbackIssueSchema).max(50).optional(),
-  suggested_rule_changes: z.array(RuleChangeSchema).max(50).optional(),
+  issues: boundedJson(z.array(FeedbackIssueSchema).max(50)).optional(),
+  suggested_rule_changes: boundedJson(z.array(RuleChangeSchema).max(50)).optional(),
   source: z.enum(FEEDBACK_SOURCES),
   reviewer_name: z.string().trim().min(1).max(100).optional(),
 }).openapi('CreateFeedback');

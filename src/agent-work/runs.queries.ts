@@ -1,7 +1,8 @@
-import { and, asc, eq, getTableColumns, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client';
 import { outputs, runs, skills, type Output, type Run } from '../db/schema';
+import { capped, MAX_EMBEDDED_ITEMS } from '../lib/pagination';
 import { toApi } from '../lib/serialize';
 
 export type RunStatus = Run['status'];
@@ -17,17 +18,30 @@ export function selectRuns(db: Database, where: SQL | undefined) {
 
 export type RunRow = Awaited<ReturnType<typeof selectRuns>>[number];
 
-/** Outputs of the runs `runIds` selects (a subquery or one id), oldest first. */
+/**
+ * Outputs of the runs `runIds` selects (a subquery or one id), oldest first: at most
+ * `MAX_EMBEDDED_ITEMS + 1` per run, the one beyond the cap only telling that there are more.
+ */
 export function selectOutputsOf(db: Database, clientId: string, runIds: SQLWrapper | string) {
-  return db
-    .select()
+  const ranked = db
+    .select({
+      ...getTableColumns(outputs),
+      position: sql<number>`row_number() over (partition by ${outputs.runId} order by ${outputs.createdAt}, ${outputs.id})`.as('position'),
+    })
     .from(outputs)
     .where(and(eq(outputs.clientId, clientId), typeof runIds === 'string' ? eq(outputs.runId, runIds) : inArray(outputs.runId, runIds)))
-    .orderBy(asc(outputs.createdAt), asc(outputs.id));
+    .as('ranked');
+  return db
+    .select()
+    .from(ranked)
+    .where(lte(ranked.position, MAX_EMBEDDED_ITEMS + 1))
+    .orderBy(asc(ranked.createdAt), asc(ranked.id));
 }
 
-export function groupByRun(rows: Output[]): Map<string, Output[]> {
-  const byRun = new Map<string, Output[]>();
+type RankedOutput = Output & { position: number };
+
+export function groupByRun(rows: RankedOutput[]): Map<string, RankedOutput[]> {
+  const byRun = new Map<string, RankedOutput[]>();
   for (const row of rows) {
     const list = byRun.get(row.runId);
     if (list) list.push(row);
@@ -37,7 +51,11 @@ export function groupByRun(rows: Output[]): Map<string, Output[]> {
 }
 
 export const runToApi = (row: RunRow) => toApi(row);
-export const runWithOutputs = (row: RunRow, rows: Output[]) => ({ ...toApi(row), outputs: rows.map((o) => toApi(o)) });
+/** A run with its oldest `MAX_EMBEDDED_ITEMS` outputs, and whether it has more. */
+export const runWithOutputs = (row: RunRow, rows: RankedOutput[]) => {
+  const { items, hasMore } = capped(rows, ({ position: _, ...output }) => toApi(output));
+  return { ...toApi(row), outputs: items, has_more_outputs: hasMore };
+};
 
 /**
  * The state machine: each step names the states it leaves from and what it sets. Enforced by

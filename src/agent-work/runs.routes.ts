@@ -1,8 +1,17 @@
 import { CAN } from '../auth/principal';
 import { problemResponses } from '../lib/openapi';
+import { MAX_EMBEDDED_ITEMS } from '../lib/pagination';
 import { protectedRoute } from '../lib/routes';
-import { IdParamSchema, jsonBody, jsonResponse } from '../lib/schemas';
-import { CompleteRunSchema, CreateRunSchema, FailRunSchema, ListRunsQuerySchema, RunPageSchema, RunSchema, RunWithOutputsSchema } from './runs.schemas';
+import { IdParamSchema, JSON_OBJECT_LIMITS, jsonBody, jsonResponse } from '../lib/schemas';
+import {
+  CompleteRunSchema,
+  CreateRunSchema,
+  FailRunSchema,
+  ListRunsQuerySchema,
+  RunPageSchema,
+  RunSchema,
+  RunWithOutputsSchema,
+} from './runs.schemas';
 
 const tags = ['runs'];
 
@@ -13,7 +22,7 @@ export const createRun = protectedRoute({
   summary: 'Queue a run of a skill',
   description:
     'The requester is the caller: the user, or the API key of a machine client. `skill` (name) or `skill_id`, exactly one; ' +
-    'an unknown skill is 422. `user_message` 1–20000 characters, `metadata` at most 16 KiB as JSON.',
+    `an unknown skill is 422. \`user_message\` 1–20000 characters, \`metadata\` a JSON object ${JSON_OBJECT_LIMITS}.`,
   roles: CAN.automate,
   request: { body: jsonBody(CreateRunSchema) },
   responses: { 201: jsonResponse(RunSchema, 'The queued run.'), ...problemResponses(409, 422) },
@@ -26,7 +35,8 @@ export const listRuns = protectedRoute({
   summary: 'List runs',
   description:
     'Newest first, `limit` 1–100. Filters: `status`, `skill` (name), `user_id`, `api_key_id`, `queued_after` (inclusive), ' +
-    '`queued_before` (exclusive). `include=outputs` adds each run’s outputs in the same round trip.',
+    '`queued_before` (exclusive). `include=outputs` adds each run’s outputs in the same round trip: ' +
+    `the oldest ${MAX_EMBEDDED_ITEMS} of each run, with \`has_more_outputs\` true when it has more.`,
   roles: CAN.readAutomated,
   request: { query: ListRunsQuerySchema },
   responses: { 200: jsonResponse(RunPageSchema, 'A page of runs.'), ...problemResponses(400) },
@@ -37,6 +47,7 @@ export const getRun = protectedRoute({
   path: '/v1/runs/{id}',
   tags,
   summary: 'Get a run with its outputs',
+  description: `The run with its oldest ${MAX_EMBEDDED_ITEMS} outputs, oldest first; \`has_more_outputs\` is true when it has more.`,
   roles: CAN.readAutomated,
   request: { params: IdParamSchema },
   responses: { 200: jsonResponse(RunWithOutputsSchema, 'The run and its outputs, oldest first.'), ...problemResponses(400, 404) },

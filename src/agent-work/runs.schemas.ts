@@ -1,11 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { hasMoreSchema, MAX_EMBEDDED_ITEMS, PageQuerySchema, pageSchema } from '../lib/pagination';
+import { body, InputTimestamp, JSON_OBJECT_LIMITS, JsonObject, Timestamp } from '../lib/schemas';
 import { OutputSchema } from './outputs.schemas';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const MAX_USER_MESSAGE = 20_000;
-export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_ERROR_MESSAGE = 10_000;
 const MAX_TOKENS = 2_147_483_647;
 
@@ -32,10 +31,16 @@ export const RunSchema = z
   })
   .openapi('Run');
 
-export const RunWithOutputsSchema = RunSchema.extend({ outputs: z.array(OutputSchema) }).openapi('RunWithOutputs');
+const outputs = z.array(OutputSchema).openapi({ description: `The run’s oldest ${MAX_EMBEDDED_ITEMS} outputs at most, oldest first.` });
+const hasMoreOutputs = hasMoreSchema('outputs (the oldest are listed)');
+
+export const RunWithOutputsSchema = RunSchema.extend({ outputs, has_more_outputs: hasMoreOutputs }).openapi('RunWithOutputs');
 
 export const RunListItemSchema = RunSchema.extend({
-  outputs: z.array(OutputSchema).optional().openapi({ description: 'Present with `include=outputs`: the run’s outputs, oldest first.' }),
+  outputs: outputs.optional().openapi({
+    description: `Present with \`include=outputs\`: the run’s oldest ${MAX_EMBEDDED_ITEMS} outputs at most, oldest first.`,
+  }),
+  has_more_outputs: hasMoreOutputs.optional().openapi({ description: `Present with \`include=outputs\`: whether the run has more than ${MAX_EMBEDDED_ITEMS} outputs.` }),
 }).openapi('RunListItem');
 
 export const RunPageSchema = pageSchema(RunListItemSchema, 'RunPage');
@@ -46,11 +51,7 @@ export const CreateRunSchema = body({
   skill: skillName.optional().openapi({ description: 'Skill name; give this or `skill_id`.', example: 'copywriting' }),
   skill_id: z.string().uuid().optional().openapi({ description: 'Skill id; give this or `skill`.' }),
   user_message: z.string().trim().min(1).max(MAX_USER_MESSAGE).openapi({ description: `1–${MAX_USER_MESSAGE} characters.` }),
-  metadata: z
-    .record(z.string().max(200), z.unknown())
-    .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= MAX_METADATA_BYTES, `at most ${MAX_METADATA_BYTES} bytes as JSON`)
-    .optional()
-    .openapi({ description: `Free-form context, at most ${MAX_METADATA_BYTES} bytes as JSON.` }),
+  metadata: JsonObject.optional().openapi({ description: `Free-form context, ${JSON_OBJECT_LIMITS}.` }),
   external_event_id: z.string().trim().min(1).max(100).optional().openapi({ description: 'Id of the event that queued the run elsewhere.' }),
 })
   .refine((value) => (value.skill === undefined) !== (value.skill_id === undefined), {
@@ -78,7 +79,7 @@ export const ListRunsQuerySchema = PageQuerySchema.extend({
   skill: skillName.optional().openapi({ description: 'Skill name.' }),
   user_id: z.string().uuid().optional().openapi({ description: 'Runs a user asked for.' }),
   api_key_id: z.string().uuid().optional().openapi({ description: 'Runs a machine client asked for.' }),
-  queued_after: Timestamp.optional().openapi({ description: 'Queued at or after this instant.' }),
-  queued_before: Timestamp.optional().openapi({ description: 'Queued strictly before this instant.' }),
+  queued_after: InputTimestamp.optional().openapi({ description: 'Queued at or after this instant.' }),
+  queued_before: InputTimestamp.optional().openapi({ description: 'Queued strictly before this instant.' }),
   include: z.enum(['outputs']).optional().openapi({ description: '`outputs`: each run with its outputs (same round trip).' }),
 });

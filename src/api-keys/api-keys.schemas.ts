@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, InputTimestamp, Timestamp } from '../lib/schemas';
 import { ApiKeyRoleSchema } from '../lib/enums';
 
 export const ApiKeySchema = z
@@ -26,7 +26,7 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 export const CreateApiKeySchema = body({
   name: z.string().trim().min(1).max(100),
   role: ApiKeyRoleSchema,
-  expires_at: Timestamp.optional().refine((value) => value === undefined || Date.parse(value) > Date.now(), 'must be in the future'),
+  expires_at: InputTimestamp.optional().refine((value) => value === undefined || Date.parse(value) > Date.now(), 'must be in the future'),
 }).openapi('CreateApiKey');
 
 export const ApiKeyPageSchema = pageSchema(ApiKeySchema, 'ApiKeyPage');

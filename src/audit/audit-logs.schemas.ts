@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { Timestamp } from '../lib/schemas';
+import { InputTimestamp, Timestamp } from '../lib/schemas';
 import { AuditActionSchema } from '../lib/enums';
 
 export const AuditLogSchema = z
@@ -28,8 +28,8 @@ export const AuditLogListQuerySchema = PageQuerySchema.extend({
   entity_id: z.string().uuid().optional().openapi({ description: 'Only changes to this row.' }),
   actor_id: z.string().uuid().optional().openapi({ description: 'Only changes made by this user.' }),
   action: AuditActionSchema.optional(),
-  from: Timestamp.optional().openapi({ description: 'Changes at or after this instant (ISO 8601 with offset).' }),
-  to: Timestamp.optional().openapi({ description: 'Changes before this instant (exclusive).' }),
+  from: InputTimestamp.optional().openapi({ description: 'Changes at or after this instant (ISO 8601 with offset).' }),
+  to: InputTimestamp.optional().openapi({ description: 'Changes before this instant (exclusive).' }),
 }).superRefine((value, ctx) => {
   if (value.from && value.to && Date.parse(value.from) > Date.parse(value.to)) {
     ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` must not be before `from`' });

@@ -1,44 +1,46 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, boundedJson, HttpUrl, Timestamp } from '../lib/schemas';
 
 const phrase = z.string().trim().min(1).max(200);
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a #rrggbb color');
 
-export const BrandToneSchema = z
-  .object({
-    voice: z.enum(['professional', 'casual', 'friendly', 'authoritative', 'playful']),
-    personality: z.array(phrase).max(20),
-    do_list: z.array(phrase).max(50),
-    dont_list: z.array(phrase).max(50),
-    example_phrases: z.array(phrase).max(50).optional(),
-  })
-  .strict()
-  .openapi('BrandTone');
+export const BrandToneSchema = boundedJson(
+  z
+    .object({
+      voice: z.enum(['professional', 'casual', 'friendly', 'authoritative', 'playful']),
+      personality: z.array(phrase).max(20),
+      do_list: z.array(phrase).max(50),
+      dont_list: z.array(phrase).max(50),
+      example_phrases: z.array(phrase).max(50).optional(),
+    })
+    .strict(),
+).openapi('BrandTone');
 
-export const BrandColorsSchema = z
-  .object({
-    primary: hexColor,
-    secondary: hexColor.optional(),
-    accent: hexColor.optional(),
-    background: hexColor.optional(),
-    text: hexColor.optional(),
-  })
-  .strict()
-  .openapi('BrandColors');
+export const BrandColorsSchema = boundedJson(
+  z
+    .object({
+      primary: hexColor,
+      secondary: hexColor.optional(),
+      accent: hexColor.optional(),
+      background: hexColor.optional(),
+      text: hexColor.optional(),
+    })
+    .strict(),
+).openapi('BrandColors');
 
 export const LogoRefSchema = z
   .object({
     type: z.enum(['primary', 'secondary', 'icon', 'wordmark']),
-    url: z.string().url().max(2000),
+    url: HttpUrl,
     format: z.enum(['png', 'svg', 'jpg']),
     dimensions: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 
-export const BrandFontsSchema = z
-  .object({ heading: z.string().max(100).optional(), body: z.string().max(100).optional(), accent: z.string().max(100).optional() })
-  .strict();
+export const BrandFontsSchema = boundedJson(
+  z.object({ heading: z.string().max(100).optional(), body: z.string().max(100).optional(), accent: z.string().max(100).optional() }).strict(),
+);
 
 export const BrandKitSchema = z
   .object({
@@ -64,7 +66,7 @@ const editable = {
   description: z.string().max(1000).nullable().optional(),
   tone: BrandToneSchema,
   colors: BrandColorsSchema,
-  logo_refs: z.array(LogoRefSchema).max(20).optional(),
+  logo_refs: boundedJson(z.array(LogoRefSchema).max(20)).optional(),
   fonts: BrandFontsSchema.nullable().optional(),
   reply_signature: z.string().trim().min(1).max(100).nullable().optional().openapi({
     description: 'Every drafted reply must contain it.',

@@ -5,11 +5,16 @@ import type { AppRouteHandler } from '../lib/create-router';
 import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
+import type { ClientSettings } from '../db/schema/clients';
 import type { adminUpdateClient, createClient, getClient, listClients, me, updateClient } from './clients.routes';
 
 const clientNotFound = () => new ApiError(404, 'CLIENT_NOT_FOUND', 'No such client.');
 const noChanges = () =>
   new ApiError(422, 'VALIDATION_FAILED', 'Send at least one field to change.', { errors: [{ path: 'body', message: 'empty update' }] });
+
+/** The settings given, merged into the stored ones key by key (a key left out keeps its value). */
+const mergeSettings = (settings: ClientSettings | undefined) =>
+  settings === undefined ? {} : { settings: sql`${clients.settings} || ${JSON.stringify(settings)}::jsonb` };
 
 export const getMe: AppRouteHandler<typeof me> = async (c) => {
   const principal = tenantPrincipal(c.var.principal);
@@ -43,7 +48,7 @@ export const update: AppRouteHandler<typeof updateClient> = async (c) => {
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.settings !== undefined ? { settings: sql`${clients.settings} || ${JSON.stringify(input.settings)}::jsonb` } : {}),
+        ...mergeSettings(input.settings),
       })
       .where(eq(clients.id, principal.clientId))
       .returning(),
@@ -107,7 +112,11 @@ export const adminUpdate: AppRouteHandler<typeof adminUpdateClient> = async (c) 
   const [rows] = await c.var.system.run((db) => [
     db
       .update(clients)
-      .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.is_active !== undefined ? { isActive: input.is_active } : {}) })
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.is_active !== undefined ? { isActive: input.is_active } : {}),
+        ...mergeSettings(input.settings),
+      })
       .where(eq(clients.id, id))
       .returning(),
   ]);

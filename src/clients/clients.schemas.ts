@@ -1,27 +1,38 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, boundedJson, Timestamp } from '../lib/schemas';
 import { BooleanQuery } from '../lib/enums';
 
-export const ClientSettingsSchema = z
-  .object({
-    timezone: z.string().max(64).optional(),
-    default_language: z.string().max(16).optional(),
-    features: z
-      .object({ publishing: z.boolean().optional(), engagement: z.boolean().optional(), browser_lane: z.boolean().optional() })
-      .strict()
-      .optional(),
-    limits: z
-      .object({
-        max_platform_accounts: z.number().int().min(0).max(10_000).optional(),
-        max_brand_kits: z.number().int().min(0).max(10_000).optional(),
-        max_knowledge_bases: z.number().int().min(0).max(10_000).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .openapi('ClientSettings');
+export const ClientSettingsSchema = boundedJson(
+  z
+    .object({
+      timezone: z.string().max(64).optional(),
+      default_language: z.string().max(16).optional(),
+      features: z
+        .object({ publishing: z.boolean().optional(), engagement: z.boolean().optional(), browser_lane: z.boolean().optional() })
+        .strict()
+        .optional(),
+      limits: z
+        .object({
+          max_platform_accounts: z.number().int().min(0).max(10_000).optional(),
+          max_brand_kits: z.number().int().min(0).max(10_000).optional(),
+          max_knowledge_bases: z.number().int().min(0).max(10_000).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+).openapi('ClientSettings');
+
+/** Settings only the system path writes: a client's own admin must not raise its limits or switch on features. */
+export const SYSTEM_SETTINGS = ['limits', 'features'] as const;
+
+/** The settings a client's admin may write: everything but `limits` and `features` (a 422 naming the field). */
+const TenantSettingsSchema = ClientSettingsSchema.superRefine((settings, ctx) => {
+  for (const key of SYSTEM_SETTINGS) {
+    if (settings[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'set by the platform (system) only' });
+  }
+}).openapi('TenantClientSettings', { description: 'Client settings; `limits` and `features` are set by the system only.' });
 
 export const ClientSchema = z
   .object({
@@ -46,7 +57,9 @@ export const SlugSchema = z
 export const UpdateClientSchema = body({
   name: z.string().trim().min(1).max(255).optional(),
   description: z.string().max(2000).nullable().optional(),
-  settings: ClientSettingsSchema.optional().openapi({ description: 'Merged into the current settings, key by key.' }),
+  settings: TenantSettingsSchema.optional().openapi({
+    description: 'Merged into the current settings, key by key. `limits` and `features` are set by the system only (422).',
+  }),
 }).openapi('UpdateClient');
 
 export const CreateClientSchema = body({
@@ -60,6 +73,7 @@ export const CreateClientSchema = body({
 export const AdminUpdateClientSchema = body({
   name: z.string().trim().min(1).max(255).optional(),
   is_active: z.boolean().optional(),
+  settings: ClientSettingsSchema.optional().openapi({ description: 'Merged into the current settings, key by key (limits and features too).' }),
 }).openapi('AdminUpdateClient');
 
 export const CreatedClientSchema = z

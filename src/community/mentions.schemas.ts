@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '../lib/pagination';
-import { body, Score, Timestamp } from '../lib/schemas';
+import { body, real, Score, Timestamp } from '../lib/schemas';
 import { BooleanQuery, SatisfactionSchema, SentimentSchema } from '../lib/enums';
 
 
@@ -42,7 +42,7 @@ export const CompetitiveMentionListQuerySchema = z.object({
   post_id: z.string().uuid().optional().openapi({ description: 'Only mentions in this post.' }),
   sentiment: SentimentSchema.optional(),
   replied: BooleanQuery.optional().openapi({ description: 'Only mentions replied to (true) or not (false).' }),
-  min_opportunity_score: z.coerce.number().min(0).max(1).optional().openapi({ description: 'Only mentions scoring at least this, 0..1.' }),
+  min_opportunity_score: real(z.coerce.number().min(0).max(1)).optional().openapi({ description: 'Only mentions scoring at least this, 0..1.' }),
 });
 
 export const CompetitiveMentionPageSchema = z

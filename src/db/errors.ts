@@ -11,9 +11,10 @@ function unavailable(detail: string, cause: unknown): ApiError {
 }
 
 /**
- * Maps a failure of the database driver to the API's error. Constraint violations become
- * client errors with a stable code; transport failures and timeouts become 503 with
- * `Retry-After` (a request is one transaction, so nothing was half-written).
+ * Maps a failure of the database driver to the API's error. Constraint violations and data
+ * exceptions (a value Postgres cannot take) become client errors with a stable code; transport
+ * failures and timeouts become 503 with `Retry-After` (a request is one transaction, so nothing
+ * was half-written).
  * Returns undefined for errors that did not come from the database.
  */
 export function fromDatabaseError(error: unknown): ApiError | undefined {
@@ -29,14 +30,9 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
       return new ApiError(409, 'REFERENCE_CONFLICT', 'A referenced resource does not exist or is still in use.', { cause: error });
     case '23514':
     case '23502':
-    case '22001':
-    case '22003':
-    case '22P02':
-    case '22007':
-    case '22008':
-    case '22021': // e.g. a NUL character in text
-    case '22P05': // e.g. a NUL character in jsonb
-      return new ApiError(422, 'CONSTRAINT_VIOLATION', 'The request violates a data constraint.', { cause: error });
+    case '54000': // a value beyond a size limit (e.g. an array or an index row too large)
+    case '54001': // a value nested too deeply for Postgres to process
+      return constraintViolation(error);
     case '21000': // one statement touching the same row twice, e.g. a bulk upsert naming a key twice
       return new ApiError(422, 'DUPLICATE_IN_BATCH', 'The request names the same item more than once.', { cause: error });
     case '40001':
@@ -51,8 +47,15 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
     case '08006':
       return unavailable('The database is temporarily unavailable; retry shortly.', error);
     default:
-      return undefined;
+      // Class 22, data exception: a value Postgres cannot take or compute with — out of range
+      // (22003, 22008), malformed (22007, 22P02), a bad time zone offset (22009), a NUL
+      // character (22021, 22P05), too long (22001), … Always the request's data, never a 500.
+      return error.code.startsWith('22') ? constraintViolation(error) : undefined;
   }
+}
+
+function constraintViolation(cause: NeonDbError): ApiError {
+  return new ApiError(422, 'CONSTRAINT_VIOLATION', 'The request violates a data constraint.', { cause });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { tenantPrincipal, type Principal, type TenantPrincipal } from '../auth/principal';
 import { ApiError, type FieldError } from '../lib/problem';
-import { Timestamp } from '../lib/schemas';
+import { BoundedNumber, boundedJson, DATE_RANGE, InputTimestamp } from '../lib/schemas';
 
 /** Ids on platforms (posts, replies, accounts): seed 003's post id rule. */
 export const PLATFORM_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
@@ -26,24 +26,20 @@ export function chars(min: number, max: number, tooShort: string, tooLong: strin
 /** A free-text reason or note: trimmed, 1..max characters. */
 export const note = (max: number) => z.string().trim().min(1).max(max);
 
-/** Flat metrics as platforms report them (`{"likes": 12, "replies": 2}`): scalar values only. */
-export const FlatMetricsSchema = z
-  .record(z.string().min(1).max(64), z.union([z.number(), z.string().max(200), z.boolean(), z.null()]))
-  .refine((value) => Object.keys(value).length <= 50, 'at most 50 metrics')
-  .openapi({ example: { likes: 12, replies: 2 } });
+/** Flat metrics as platforms report them (`{"likes": 12, "replies": 2}`): scalar values only, numbers within ±1e15. */
+export const FlatMetricsSchema = boundedJson(
+  z
+    .record(z.string().min(1).max(64), z.union([BoundedNumber, z.string().max(200), z.boolean(), z.null()]))
+    .refine((value) => Object.keys(value).length <= 50, 'at most 50 metrics'),
+).openapi({ example: { likes: 12, replies: 2 } });
 
-/** A JSON object of bounded size (signals, temporal context). */
-export const JsonObjectSchema = z
-  .record(z.string().min(1).max(100), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 16_384, 'at most 16 KiB of JSON');
-
-const bound = (description: string) => Timestamp.optional().openapi({ description });
+const bound = (description: string) => InputTimestamp.optional().openapi({ description });
 
 /** A `<x>_after` (inclusive) / `<x>_before` (exclusive) pair of timestamp filters. */
 export function TimeRangeQuery<A extends string, B extends string>(after: A, before: B) {
   return {
-    [after]: bound('Inclusive lower bound (ISO 8601).'),
-    [before]: bound('Exclusive upper bound (ISO 8601).'),
+    [after]: bound(`Inclusive lower bound (ISO 8601, ${DATE_RANGE}).`),
+    [before]: bound(`Exclusive upper bound (ISO 8601, ${DATE_RANGE}).`),
   } as Record<A | B, ReturnType<typeof bound>>;
 }
 

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { Score, Timestamp } from '../lib/schemas';
-import { JsonObjectSchema, TimeRangeQuery } from './common';
+import { JSON_OBJECT_LIMITS, JsonObject, Score, Timestamp } from '../lib/schemas';
+import { TimeRangeQuery } from './common';
 import { ArchetypeSchema, ExperimentVariantSchema, OperationalModeSchema } from '../lib/enums';
 
 export const DecisionSchema = z
@@ -40,8 +40,8 @@ export const CreateDecisionSchema = z
     mode: OperationalModeSchema,
     archetype: ArchetypeSchema,
     safety_flags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
-    signals: JsonObjectSchema.optional().openapi({ description: 'The scoring signals, at most 16 KiB of JSON.' }),
-    temporal_context: JsonObjectSchema.nullable().optional(),
+    signals: JsonObject.optional().openapi({ description: `The scoring signals, ${JSON_OBJECT_LIMITS}.` }),
+    temporal_context: JsonObject.nullable().optional(),
     competitor_detected: z.boolean().optional(),
     is_power_user: z.boolean().optional(),
     experiment_id: z.string().uuid().nullable().optional().openapi({ description: 'An experiment of this client.' }),

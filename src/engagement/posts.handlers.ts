@@ -2,9 +2,10 @@ import { and, arrayContains, desc, eq, getTableColumns, gte, isNotNull, isNull, 
 import { tenantPrincipal } from '../auth/principal';
 import { authors, competitiveMentions, competitors, decisions, posts, replies } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { keyset, toPage } from '../lib/pagination';
+import { capped, keyset, MAX_EMBEDDED_ITEMS, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
+import { mayRead } from '../lib/visibility';
 import { batchPostIds, ingestPosts } from './posts.queries';
 import type { bulkIngestPosts, getPost, listPosts, markPostProcessed, recordPostError } from './posts.routes';
 
@@ -70,6 +71,9 @@ export const list: AppRouteHandler<typeof listPosts> = async (c) => {
 export const get: AppRouteHandler<typeof getPost> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const { id } = c.req.valid('param');
+  // A caller that may not read competitors (`service`) gets each mention with its competitor's id
+  // and no name: the name is not even selected.
+  const competitorName = mayRead(c.var.principal, 'competitors') ? competitors.name : sql<string | null>`null`;
   const thisPost = and(eq(posts.id, id), eq(posts.clientId, clientId));
   const [found, author, decided, replied, mentions] = await c.var.tenant.run(
     (db) => [
@@ -83,18 +87,20 @@ export const get: AppRouteHandler<typeof getPost> = async (c) => {
         .select()
         .from(decisions)
         .where(and(eq(decisions.postId, id), eq(decisions.clientId, clientId)))
-        .orderBy(desc(decisions.createdAt), desc(decisions.id)),
+        .orderBy(desc(decisions.createdAt), desc(decisions.id))
+        .limit(MAX_EMBEDDED_ITEMS + 1),
       db
         .select(getTableColumns(replies))
         .from(replies)
         .innerJoin(decisions, and(eq(decisions.id, replies.decisionId), eq(decisions.clientId, replies.clientId)))
         .where(and(eq(decisions.postId, id), eq(replies.clientId, clientId)))
-        .orderBy(desc(replies.createdAt), desc(replies.id)),
+        .orderBy(desc(replies.createdAt), desc(replies.id))
+        .limit(MAX_EMBEDDED_ITEMS + 1),
       db
         .select({
           id: competitiveMentions.id,
           competitorId: competitiveMentions.competitorId,
-          competitorName: competitors.name,
+          competitorName,
           sentiment: competitiveMentions.sentiment,
           satisfaction: competitiveMentions.satisfaction,
           opportunityScore: competitiveMentions.opportunityScore,
@@ -107,18 +113,23 @@ export const get: AppRouteHandler<typeof getPost> = async (c) => {
           and(eq(competitors.id, competitiveMentions.competitorId), eq(competitors.clientId, competitiveMentions.clientId)),
         )
         .where(and(eq(competitiveMentions.postId, id), eq(competitiveMentions.clientId, clientId)))
-        .orderBy(desc(competitiveMentions.createdAt), desc(competitiveMentions.id)),
+        .orderBy(desc(competitiveMentions.createdAt), desc(competitiveMentions.id))
+        .limit(MAX_EMBEDDED_ITEMS + 1),
     ],
     { readOnly: true },
   );
   if (!found[0] || !author[0]) throw notFound();
+  const [d, r, m] = [capped(decided, toApi), capped(replied, toApi), capped(mentions, toApi)];
   return c.json(
     {
       ...toApi(found[0]),
       author: toApi(author[0]),
-      decisions: decided.map(toApi),
-      replies: replied.map(toApi),
-      competitive_mentions: mentions.map(toApi),
+      decisions: d.items,
+      has_more_decisions: d.hasMore,
+      replies: r.items,
+      has_more_replies: r.hasMore,
+      competitive_mentions: m.items,
+      has_more_competitive_mentions: m.hasMore,
     },
     200,
   );

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { hasMoreSchema, MAX_EMBEDDED_ITEMS, PageQuerySchema, pageSchema } from '../lib/pagination';
+import { body, InputTimestamp, Timestamp } from '../lib/schemas';
 import { AuthorInputSchema, AuthorSchema } from './authors.schemas';
 import { chars, FlatMetricsSchema, note, PlatformIdSchema, TimeRangeQuery } from './common';
 import { DecisionSchema } from './decisions.schemas';
@@ -42,7 +42,7 @@ export const IngestPostSchema = z
     platform_post_id: PlatformIdSchema.openapi({ example: '1790012345678901234' }),
     author: AuthorInputSchema,
     content: PostContentSchema.openapi({ example: 'Anything that actually helps with insomnia? Tried everything.' }),
-    detected_at: Timestamp.optional().openapi({ description: 'When the crawler saw the post; default now.' }),
+    detected_at: InputTimestamp.optional().openapi({ description: 'When the crawler saw the post; default now.' }),
     keyword_matches: z
       .array(z.string().trim().min(1).max(100))
       .min(1, 'Must match at least one keyword')
@@ -92,7 +92,7 @@ export const CompetitiveMentionSchema = z
   .object({
     id: z.string().uuid(),
     competitor_id: z.string().uuid(),
-    competitor_name: z.string(),
+    competitor_name: z.string().nullable().openapi({ description: 'Null for callers that may not read competitors (`service`).' }),
     sentiment: z.string(),
     satisfaction: z.string(),
     opportunity_score: z.number(),
@@ -101,11 +101,16 @@ export const CompetitiveMentionSchema = z
   })
   .openapi('PostCompetitiveMention');
 
+const newest = (what: string) => ({ description: `The post's newest ${MAX_EMBEDDED_ITEMS} ${what} at most, newest first.` });
+
 export const PostDetailSchema = PostSchema.extend({
   author: AuthorSchema,
-  decisions: z.array(DecisionSchema),
-  replies: z.array(ReplySchema),
-  competitive_mentions: z.array(CompetitiveMentionSchema),
+  decisions: z.array(DecisionSchema).openapi(newest('decisions')),
+  has_more_decisions: hasMoreSchema('decisions'),
+  replies: z.array(ReplySchema).openapi(newest('replies')),
+  has_more_replies: hasMoreSchema('replies'),
+  competitive_mentions: z.array(CompetitiveMentionSchema).openapi(newest('competitive mentions')),
+  has_more_competitive_mentions: hasMoreSchema('competitive mentions'),
 }).openapi('PostDetail');
 
 export const AuthorDetailSchema = AuthorSchema.extend({ recent_posts: z.array(PostSchema) }).openapi('AuthorDetail');

@@ -7,8 +7,9 @@ import type { AppRouteHandler } from '../lib/create-router';
 import { byCreated, keyset, orderedKeyset, toPage } from '../lib/pagination';
 import { ApiError, type FieldError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
+import { mayRead } from '../lib/visibility';
 import { invalidTransition, notMember, requireUser, unprocessable } from './common';
-import { draftReply } from './replies.queries';
+import { draftReply, type DraftVerdict } from './replies.queries';
 import type {
   approveReply,
   deleteReply,
@@ -25,6 +26,19 @@ import { guardedTransition, type Transition } from './transitions';
 const notFound = () => new ApiError(404, 'REPLY_NOT_FOUND', 'No such reply in this client.');
 const decisionNotFound = () => new ApiError(404, 'DECISION_NOT_FOUND', 'No such decision in this client.');
 const now = sql`date_trunc('milliseconds', now())`;
+
+/**
+ * What a refused draft is told. A caller that may read brand kits learns the signature and each
+ * claim; another (`service`) learns which kind of rule it broke, never the rule's text.
+ */
+function brandRuleErrors(v: Pick<DraftVerdict, 'signed' | 'signature' | 'violations'>, quoteRules: boolean): FieldError[] {
+  const error = (message: string): FieldError => ({ path: 'body.content', message });
+  const errors: FieldError[] = [];
+  if (!v.signed) errors.push(error(quoteRules ? `Reply must include signature "${v.signature}"` : "Reply must include the brand kit's reply signature"));
+  if (quoteRules) errors.push(...v.violations.map((claim) => error(`Reply contains the prohibited claim "${claim}"`)));
+  else if (v.violations.length) errors.push(error('Reply contains a claim the brand kit prohibits'));
+  return errors;
+}
 
 export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
@@ -46,9 +60,7 @@ export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
       [{ path: 'brand_kit.reply_signature', message: 'a default brand kit with a reply signature is required' }],
     );
   }
-  const errors: FieldError[] = [];
-  if (!v.signed) errors.push({ path: 'body.content', message: `Reply must include signature "${v.signature}"` });
-  for (const claim of v.violations) errors.push({ path: 'body.content', message: `Reply contains the prohibited claim "${claim}"` });
+  const errors = brandRuleErrors(v, mayRead(c.var.principal, 'brandKits'));
   if (errors.length) throw unprocessable('BRAND_RULES_VIOLATED', "The reply breaks the client's brand rules.", errors);
   if (!rows[0]) throw new Error('reply insert returned no row');
   return c.json(toApi(rows[0]), 201);

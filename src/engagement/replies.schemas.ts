@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuerySchema, pageSchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, InputTimestamp, Timestamp } from '../lib/schemas';
 import { chars, FlatMetricsSchema, note, PlatformIdSchema, TimeRangeQuery } from './common';
 import { ApprovalStatusSchema, ArchetypeSchema, BooleanQuery, PlatformSchema, ReplyTypeSchema } from '../lib/enums';
 
@@ -49,14 +49,14 @@ export const RejectReplySchema = body({ reason: note(1000).openapi({ example: 'T
 
 export const MarkPostedSchema = body({
   platform_post_id: PlatformIdSchema.openapi({ description: "The reply's id on the platform." }),
-  posted_at: Timestamp.refine((value) => Date.parse(value) <= Date.now() + 5 * 60_000, 'posted_at is in the future')
+  posted_at: InputTimestamp.refine((value) => Date.parse(value) <= Date.now() + 5 * 60_000, 'posted_at is in the future')
     .optional()
     .openapi({ description: 'Default: now. Not in the future.' }),
 }).openapi('MarkReplyPosted');
 
 export const ReplyMetricsSchema = body({
   metrics: FlatMetricsSchema,
-  measured_at: Timestamp.optional().openapi({ description: 'When the metrics were read; default now. Stored in `metrics.measured_at`.' }),
+  measured_at: InputTimestamp.optional().openapi({ description: 'When the metrics were read; default now. Stored in `metrics.measured_at`.' }),
 }).openapi('ReplyMetrics');
 
 export const DeleteReasonSchema = body({ reason: note(1000).optional() }).openapi('DeleteReply');

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { EMBEDDING_DIMENSIONS } from '../db/schema/knowledge';
 import { knowledgeSourceType } from '../db/schema/enums';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Timestamp } from '../lib/schemas';
+import { body, boundedJson, HttpUrl, Timestamp } from '../lib/schemas';
 import { BooleanQuery } from '../lib/enums';
 
 /** Chunks per ingest request. With float32-precision numbers (~13–14 bytes each in JSON), 32
@@ -113,15 +113,16 @@ export function vectorLiteral(embedding: readonly number[]): string {
 // ---------------------------------------------------------------------------------------------
 // Chunks
 
-export const ChunkMetadataSchema = z
-  .object({
-    source_url: z.string().url().max(2000).optional(),
-    page_number: z.number().int().min(0).max(1_000_000).optional(),
-    section: text(1, 500).optional(),
-    tags: z.array(trimmed(1, 100)).max(50).optional().openapi({ description: 'Search can filter on them.' }),
-  })
-  .strict()
-  .openapi('ChunkMetadata');
+export const ChunkMetadataSchema = boundedJson(
+  z
+    .object({
+      source_url: HttpUrl.optional(),
+      page_number: z.number().int().min(0).max(1_000_000).optional(),
+      section: text(1, 500).optional(),
+      tags: z.array(trimmed(1, 100)).max(50).optional().openapi({ description: 'Search can filter on them.' }),
+    })
+    .strict(),
+).openapi('ChunkMetadata');
 
 const ChunkInputSchema = z
   .object({

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Score, Timestamp } from '../lib/schemas';
-import { JsonObject } from './common.schemas';
+import { body, JsonObject, Score, Timestamp } from '../lib/schemas';
 import { ExperimentStatusSchema, ExperimentVariantSchema } from '../lib/enums';
 
 export const ExperimentSchema = z

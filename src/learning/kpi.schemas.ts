@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { platform } from '../db/schema';
-import { body } from '../lib/schemas';
-import { checkRange, daysBetween, IsoDate } from './common.schemas';
+import { body, BoundedNumber, InputDate } from '../lib/schemas';
+import { checkRange, daysBetween } from './common.schemas';
 import { KpiTypeSchema, PlatformSchema } from '../lib/enums';
 
 export const KPI_BATCH_LIMIT = 500;
@@ -12,17 +12,17 @@ const MetricName = z.string().trim().min(1).max(100);
 
 export const KpiMetricInputSchema = z
   .object({
-    date: IsoDate.optional().openapi({ description: 'The day of the value; left out, the batch’s `date`.' }),
+    date: InputDate.optional().openapi({ description: 'The day of the value; left out, the batch’s `date`.' }),
     platform: PlatformSchema.nullable().optional().openapi({ description: 'Null or left out: the all-platforms value.' }),
     metric_type: KpiTypeSchema,
     metric_name: MetricName.openapi({ example: 'impressions' }),
-    value: z.number().openapi({ example: 1250 }),
+    value: BoundedNumber.openapi({ description: 'A finite number within ±1e15.', example: 1250 }),
   })
   .strict()
   .openapi('KpiMetricInput');
 
 export const BulkKpiMetricsSchema = body({
-  date: IsoDate.optional().openapi({ description: 'The day of every value that does not name its own (a daily push).' }),
+  date: InputDate.optional().openapi({ description: 'The day of every value that does not name its own (a daily push).' }),
   metrics: z
     .array(KpiMetricInputSchema)
     .min(1)
@@ -71,8 +71,8 @@ export const KpiSeriesQuerySchema = z
           'A platform, or `all` (default): the values stored for all platforms (platform null). Per-platform values are ' +
           'never added into `all`, which would count twice when both are stored.',
       }),
-    from: IsoDate.openapi({ description: 'First day, inclusive.' }),
-    to: IsoDate.openapi({ description: `Last day, inclusive; at most ${KPI_SERIES_MAX_DAYS} days after \`from\`.` }),
+    from: InputDate.openapi({ description: 'First day, inclusive.' }),
+    to: InputDate.openapi({ description: `Last day, inclusive; at most ${KPI_SERIES_MAX_DAYS} days after \`from\`.` }),
     group_by: GroupBySchema.default('day').openapi({
       description: 'Bucket: `day`, `week` (ISO weeks, starting Monday) or `month` (calendar months).',
     }),

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Score, Timestamp } from '../lib/schemas';
-import { checkRange, IsoDate, JsonObject, Measure } from './common.schemas';
+import { body, InputDate, InputTimestamp, JsonObject, Score, Timestamp } from '../lib/schemas';
+import { checkRange, Measure } from './common.schemas';
 import { BooleanQuery } from '../lib/enums';
 
 /** Tolerated difference between the caller's clock and ours. */
@@ -25,7 +25,7 @@ export const LearningEventSchema = z
   .openapi('LearningEvent');
 
 export const CreateLearningEventSchema = body({
-  date: IsoDate,
+  date: InputDate,
   adjustment_type: z.string().trim().min(1).max(50).openapi({ example: 'weights' }),
   adjustment: JsonObject.openapi({ description: 'What was adjusted.' }),
   predicted_improvement: Measure.nullable().optional(),
@@ -35,7 +35,7 @@ export const CreateLearningEventSchema = body({
 export const EvaluateLearningEventSchema = body({
   actual_improvement: Measure.openapi({ description: 'The improvement measured.' }),
   accuracy: Score.openapi({ description: 'How close the prediction came, 0..1.' }),
-  evaluated_at: Timestamp.optional().openapi({
+  evaluated_at: InputTimestamp.optional().openapi({
     description: 'When the outcome was measured (ISO 8601 with offset; not in the future). Default: now.',
   }),
 })
@@ -46,8 +46,8 @@ export const EvaluateLearningEventSchema = body({
   .openapi('EvaluateLearningEvent');
 
 export const LearningEventListQuerySchema = PageQuerySchema.extend({
-  from: IsoDate.optional().openapi({ description: 'Events dated on or after this day.' }),
-  to: IsoDate.optional().openapi({ description: 'Events dated on or before this day.' }),
+  from: InputDate.optional().openapi({ description: 'Events dated on or after this day.' }),
+  to: InputDate.optional().openapi({ description: 'Events dated on or before this day.' }),
   adjustment_type: z.string().trim().min(1).max(50).optional(),
   evaluated: BooleanQuery.optional().openapi({ description: 'Only evaluated (true) or pending (false) events.' }),
 }).superRefine(checkRange);

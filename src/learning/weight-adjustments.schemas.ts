@@ -1,17 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
-import { body, Score, Timestamp } from '../lib/schemas';
-import { checkRange, Count, IsoDate, Measure } from './common.schemas';
+import { body, boundedJson, InputDate, Score, Timestamp } from '../lib/schemas';
+import { checkRange, Count, Measure } from './common.schemas';
 
 const WeightKey = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lowercase letters, digits and underscores, at most 50');
 const MAX_KEYS = 50;
 const limitKeys = (value: Record<string, unknown>) => Object.keys(value).length <= MAX_KEYS;
 
 /** Weights by name (e.g. sss, ars, evs, trs), each 0..1. */
-export const WeightsSchema = z
-  .record(WeightKey, Score)
-  .refine(limitKeys, { message: `at most ${MAX_KEYS} weights` })
-  .openapi({ description: 'Weights by name, each 0..1.', example: { sss: 0.3, ars: 0.25, evs: 0.25, trs: 0.2 } });
+export const WeightsSchema = boundedJson(z.record(WeightKey, Score).refine(limitKeys, { message: `at most ${MAX_KEYS} weights` })).openapi({
+  description: 'Weights by name, each 0..1.',
+  example: { sss: 0.3, ars: 0.25, evs: 0.25, trs: 0.2 },
+});
 
 export const WeightAdjustmentSchema = z
   .object({
@@ -32,14 +32,12 @@ export const WeightAdjustmentSchema = z
   .openapi('WeightAdjustment');
 
 export const CreateWeightAdjustmentSchema = body({
-  date: IsoDate,
+  date: InputDate,
   action: z.string().trim().min(1).max(50).openapi({ example: 'adjust' }),
   reason: z.string().trim().min(1).max(2000),
   valid_segments: Count.optional().openapi({ description: 'Segments with enough data; at most `total_segments`. Default 0.' }),
   total_segments: Count.optional().openapi({ description: 'Default 0.' }),
-  sample_sizes: z
-    .record(WeightKey, Count)
-    .refine(limitKeys, { message: `at most ${MAX_KEYS} entries` })
+  sample_sizes: boundedJson(z.record(WeightKey, Count).refine(limitKeys, { message: `at most ${MAX_KEYS} entries` }))
     .optional()
     .openapi({ description: 'Sample size per segment or weight.' }),
   old_weights: WeightsSchema,
@@ -54,8 +52,8 @@ export const CreateWeightAdjustmentSchema = body({
   .openapi('CreateWeightAdjustment');
 
 export const WeightAdjustmentListQuerySchema = PageQuerySchema.extend({
-  from: IsoDate.optional().openapi({ description: 'Adjustments dated on or after this day.' }),
-  to: IsoDate.optional().openapi({ description: 'Adjustments dated on or before this day.' }),
+  from: InputDate.optional().openapi({ description: 'Adjustments dated on or after this day.' }),
+  to: InputDate.optional().openapi({ description: 'Adjustments dated on or before this day.' }),
   action: z.string().trim().min(1).max(50).optional().openapi({ description: 'Only this action.' }),
 }).superRefine(checkRange);
 

@@ -9,6 +9,15 @@ import type { AppEnv } from './types';
 /** Largest request body the API accepts, in bytes (bulk routes stay well under it). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Headers every response carries, errors and 404s included (registered first, so it wraps the
+ * error handler's responses too): browsers never guess a content type the API did not declare.
+ */
+export const withSecurityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.res.headers.set('x-content-type-options', 'nosniff');
+});
+
 /** Request id: honours a well-formed incoming `X-Request-Id`, otherwise generates one. */
 export const withRequestId = requestId({ headerName: 'x-request-id' });
 

@@ -58,5 +58,40 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
     bearerFormat: 'JWT',
     description: 'A signed token (HS256 from this API, or ES256/RS256/EdDSA from the configured JWKS).',
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Edge Data API reference' }));
+  app.get(
+    '/docs',
+    // Configured per request: a fresh nonce for the page's scripts, and the policy that admits them.
+    Scalar((c) => {
+      const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+      c.header('content-security-policy', docsContentSecurityPolicy(nonce));
+      return { url: '/openapi.json', pageTitle: 'Edge Data API reference', cdn: SCALAR_BUNDLE, nonce, withDefaultFonts: false };
+    }),
+  );
+}
+
+/**
+ * The reference page's code: Scalar's page loads this bundle from jsDelivr (the page's only
+ * third-party origin) and starts it with an inline script; both tags carry the request's nonce.
+ * Pinned to one version and file, so the page runs what was checked, not whatever is published next.
+ */
+export const SCALAR_BUNDLE = 'https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.76.0/dist/browser/standalone.js';
+
+/**
+ * What `/docs` may load: its nonced scripts and the pinned bundle; inline styles (Scalar injects
+ * style elements and attributes at run time: under a style nonce alone the page breaks); images
+ * from the API itself or inline; requests to the API only (the document and "try it" calls, so a
+ * token typed into the page goes nowhere else, not even Scalar's proxy). No fonts (Scalar's default
+ * fonts, from fonts.scalar.com, are off), no frames, forms or `<base>`; no other site may frame it.
+ */
+function docsContentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' ${SCALAR_BUNDLE}`,
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }

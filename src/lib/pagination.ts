@@ -2,8 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from './problem';
+import { fitsReal, InputTimestamp } from './schemas';
 
 export const MAX_PAGE_SIZE = 100;
+/** Most items of a list embedded in another resource's response (a run's outputs, a post's decisions, …). */
+export const MAX_EMBEDDED_ITEMS = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export const PageQuerySchema = z.object({
@@ -30,9 +33,18 @@ export type CursorValue = Date | number | string;
 
 type Encoded = { d: string } | number | string;
 
-const EncodedSchema = z.array(
-  z.union([z.object({ d: z.string().datetime({ offset: true }) }).strict(), z.number().finite(), z.string().max(200)]),
-);
+/** What a cursor may carry: instants in the range every input instant has, finite numbers, short strings. */
+const EncodedSchema = z.array(z.union([z.object({ d: InputTimestamp }).strict(), z.number(), z.string().max(200)]));
+
+const INT4_MAX = 2_147_483_647;
+
+/** Whether a cursor's number is one the column's type holds (else Postgres would fail comparing them). */
+const NUMBER_FITS: Record<string, (value: number) => boolean> = {
+  PgReal: fitsReal,
+  PgDoublePrecision: () => true,
+  PgNumeric: () => true,
+  PgInteger: (value) => Number.isInteger(value) && Math.abs(value) <= INT4_MAX,
+};
 
 function invalidCursor(): ApiError {
   return new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued.', {
@@ -60,9 +72,10 @@ function decodeCursor(cursor: string, keys: SortKey[]): CursorValue[] {
       return new Date(value.d);
     }
     if (typeof value === 'number') {
-      if (!['PgReal', 'PgDoublePrecision', 'PgInteger', 'PgNumeric'].includes(type)) throw invalidCursor();
+      if (!NUMBER_FITS[type]?.(value)) throw invalidCursor();
       return value;
     }
+    if (value.includes('\u0000')) throw invalidCursor();
     if (type === 'PgUUID' && !UUID.safeParse(value).success) throw invalidCursor();
     if (type === 'PgEnumColumn' && !(column.enumValues ?? []).includes(value)) throw invalidCursor();
     if (!['PgUUID', 'PgEnumColumn', 'PgText', 'PgVarchar'].includes(type)) throw invalidCursor();
@@ -109,3 +122,15 @@ export function toPage<R, O>(rows: R[], limit: number, cursorOf: (row: R) => Cur
   const last = page.at(-1);
   return { data: page.map(map), next_cursor: hasMore && last ? encodeCursor(cursorOf(last)) : null };
 }
+
+/**
+ * An embedded list from `MAX_EMBEDDED_ITEMS + 1` fetched rows: the first `MAX_EMBEDDED_ITEMS`, and
+ * whether there were more (the extra row only says so).
+ */
+export function capped<R, O>(rows: R[], map: (row: R) => O): { items: O[]; hasMore: boolean } {
+  return { items: rows.slice(0, MAX_EMBEDDED_ITEMS).map(map), hasMore: rows.length > MAX_EMBEDDED_ITEMS };
+}
+
+/** The `has_more_<list>` flag of an embedded list, described once. */
+export const hasMoreSchema = (what: string) =>
+  z.boolean().openapi({ description: `True when there are more than ${MAX_EMBEDDED_ITEMS} ${what}; the list shows ${MAX_EMBEDDED_ITEMS}.` });

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { createTenantFixture, deleteTenantFixture, type FixtureIds } from './tenant-fixture';
+import { asSystem } from './db';
 import { tokenFor } from './tokens';
 
 export type { FixtureIds };
@@ -46,8 +48,23 @@ export function useTenantFixtures(prefix: string, cleanup: FixtureCleanup = {}):
 /** A token of a fixture's client as its owner user (or `userId`) in `role`. */
 export const tokenAs = (ids: FixtureIds, role: Role, userId: string = ids.users) => tokenFor({ clientId: ids.clients, userId, role });
 
-/** A machine client: the token the fixture's API key gets from the exchange, in `role`. */
-export const apiKeyTokenAs = (ids: FixtureIds, role: Role) => tokenFor({ clientId: ids.clients, userId: ids.api_keys, role, kind: 'api_key' });
+/**
+ * A machine client: the token an API key of the fixture's client gets from the exchange. The
+ * database checks the key row on every request, so the key has `role`: the fixture's own key for
+ * `service`, a new key otherwise.
+ */
+export async function apiKeyTokenAs(ids: FixtureIds, role: Role): Promise<string> {
+  let keyId = ids.api_keys;
+  if (role !== 'service') {
+    keyId = crypto.randomUUID();
+    const hash = (crypto.randomUUID() + crypto.randomUUID()).replaceAll('-', '').slice(0, 64);
+    await asSystem(
+      sql`insert into api_keys (id, client_id, name, prefix, key_hash, role)
+          values (${keyId}, ${ids.clients}, ${`${role} key`}, 'eda_fx', ${hash}, ${role}::api_key_role)`,
+    );
+  }
+  return tokenFor({ clientId: ids.clients, userId: keyId, role, kind: 'api_key' });
+}
 
 /** One page of a list endpoint. */
 export interface Page<T = Record<string, unknown>> {

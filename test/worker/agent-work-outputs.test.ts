@@ -208,6 +208,31 @@ describe('outputs: read', () => {
     }
   });
 
+  it('serves HTML as a sandboxed download and markdown/JSON inline, never sniffed', async () => {
+    const token = await tokenAs(ids, 'editor');
+    const reader = await apiKeyTokenAs(ids, 'service');
+    const html = '<script>fetch("/v1/me",{headers:{authorization:localStorage.token}})</script><h1>Hi</h1>';
+    const cases = [
+      { format: 'html', content: html, extension: 'html', active: true },
+      { format: 'markdown', content: '# Title\n\n<script>alert(1)</script>', extension: 'md', active: false },
+      { format: 'json', content: '{"html":"<script>alert(1)</script>"}', extension: 'json', active: false },
+    ];
+    for (const { format, content, extension, active } of cases) {
+      const created = await json<Output>(await call('POST', `/v1/runs/${ids.runs}/outputs`, { token, body: { format, content } }));
+      const result = await call('GET', `/v1/outputs/${created.id}/content`, { token: reader });
+      expect(result.status, format).toBe(200);
+      expect(result.headers.get('x-content-type-options'), format).toBe('nosniff');
+      if (active) {
+        expect(result.headers.get('content-disposition')).toBe(`attachment; filename="${created.id}.${extension}"`);
+        expect(result.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      } else {
+        expect(result.headers.get('content-disposition'), format).toBeNull(); // displayed inline
+        expect(result.headers.get('content-security-policy'), format).toBeNull();
+      }
+      expect(await result.text()).toBe(content);
+    }
+  });
+
   it('answers 404 OUTPUT_CONTENT_MISSING when the object is not in storage', async () => {
     const id = await seedOutput(ids, ids.runs);
     await expectProblem(await call('GET', `/v1/outputs/${id}/content`, { token: await tokenAs(ids, 'viewer') }), 404, 'OUTPUT_CONTENT_MISSING');

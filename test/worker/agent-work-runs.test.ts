@@ -6,6 +6,7 @@ import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds, type Page }
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
 import { countOf, rowOf } from '../helpers/rows';
+import { MAX_EMBEDDED_ITEMS } from '../../src/lib/pagination';
 import { seedOutput, seedRun, seedSkill, type RunState } from './security/routes/agent-work';
 
 interface Output {
@@ -370,5 +371,46 @@ describe('runs: get and list', () => {
     const stranger = await fixture('list-other');
     const page = await json<Page<Run>>(await call('GET', '/v1/runs?include=outputs', { token: await tokenAs(stranger, 'viewer') }));
     expect(page.data.map((r) => r.id)).toEqual([stranger.runs]);
+  });
+});
+
+describe('runs: outputs in responses are capped', () => {
+  async function runWithOutputs(ids: FixtureIds, count: number): Promise<{ run: string; outputs: string[] }> {
+    const run = await seedRun(ids, 'running');
+    const [, rows] = await asSystem(
+      sql`insert into outputs (client_id, run_id, object_key, format, size_bytes)
+          select ${ids.clients}::uuid, ${run}::uuid, 'clients/x/outputs/' || gen_random_uuid()::text || '.md', 'markdown', 1
+          from generate_series(1, ${count}::int)`,
+      sql`select id from outputs where run_id = ${run} order by created_at, id`,
+    );
+    return { run, outputs: rows!.map((r) => r.id as string) };
+  }
+
+  it(`GET /v1/runs/{id} shows the oldest ${MAX_EMBEDDED_ITEMS} outputs and says whether there are more`, async () => {
+    const ids = await fixture('cap');
+    const token = await tokenAs(ids, 'viewer');
+    const many = await runWithOutputs(ids, MAX_EMBEDDED_ITEMS + 7);
+    const exact = await runWithOutputs(ids, MAX_EMBEDDED_ITEMS);
+    const { result, roundTrips } = await countRoundTrips(() => call('GET', `/v1/runs/${many.run}`, { token }));
+    expect(roundTrips).toBe(1);
+    const body = await json<Run & { has_more_outputs: boolean }>(result);
+    expect(body.outputs!.map((o) => o.id)).toEqual(many.outputs.slice(0, MAX_EMBEDDED_ITEMS));
+    expect(body.has_more_outputs).toBe(true);
+    const full = await json<Run & { has_more_outputs: boolean }>(await call('GET', `/v1/runs/${exact.run}`, { token }));
+    expect(full.outputs!.map((o) => o.id)).toEqual(exact.outputs);
+    expect(full.has_more_outputs).toBe(false);
+
+    // include=outputs caps each run of the page the same way, in the same single round trip.
+    const listed = await countRoundTrips(() => call('GET', '/v1/runs?include=outputs&status=running', { token }));
+    expect(listed.roundTrips).toBe(1);
+    const page = await json<Page<Run & { has_more_outputs?: boolean }>>(listed.result);
+    const byId = Object.fromEntries(page.data.map((r) => [r.id, r]));
+    expect(byId[many.run]).toMatchObject({ has_more_outputs: true });
+    expect(byId[many.run]!.outputs!.map((o) => o.id)).toEqual(many.outputs.slice(0, MAX_EMBEDDED_ITEMS));
+    expect(byId[exact.run]).toMatchObject({ has_more_outputs: false });
+    expect(byId[exact.run]!.outputs).toHaveLength(MAX_EMBEDDED_ITEMS);
+    // Without include=outputs, neither field is there.
+    const plain = await json<Page<Run & { has_more_outputs?: boolean }>>(await call('GET', '/v1/runs?status=running', { token }));
+    expect(plain.data.every((r) => r.outputs === undefined && r.has_more_outputs === undefined)).toBe(true);
   });
 });

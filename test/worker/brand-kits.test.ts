@@ -459,3 +459,24 @@ describe('brand kits: list', () => {
     expect(seen).toEqual(all.data.map((k) => k.id));
   });
 });
+
+describe('brand kits: URLs', () => {
+  it('a logo URL must be http(s): javascript:, data:, file: and the like are 422 on create and update', async () => {
+    const ids = await fixture('urls');
+    const editor = await tokenAs(ids, 'editor');
+    const logo = (url: string) => ({ logo_refs: [{ type: 'primary', url, format: 'svg' }] });
+    for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(document.cookie)', 'data:image/svg+xml;base64,PHN2Zz4=', 'file:///etc/passwd', 'ftp://cdn.example.test/logo.svg', 'vbscript:msgbox', 'http://']) {
+      for (const [method, path, body] of [
+        ['POST', '/v1/brand-kits', { ...minimalKit('js'), ...logo(url) }],
+        ['PATCH', `/v1/brand-kits/${ids.brand_kits}`, logo(url)],
+      ] as const) {
+        const problem = await expectProblem(await call(method, path, { token: editor, body }), 422, 'VALIDATION_FAILED');
+        expect(problem.errors, `${method} ${url}`).toEqual([expect.objectContaining({ path: 'body.logo_refs.0.url' })]);
+      }
+    }
+    const kit = await createKit(ids, { ...minimalKit('http'), ...logo('http://cdn.example.test/logo.svg') });
+    expect(kit.logo_refs).toEqual([{ type: 'primary', url: 'http://cdn.example.test/logo.svg', format: 'svg' }]);
+    const [rows] = await asSystem(sql`select logo_refs from brand_kits where id = ${ids.brand_kits}`);
+    expect(rows![0]!.logo_refs).toEqual([]);
+  });
+});

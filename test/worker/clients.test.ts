@@ -11,13 +11,13 @@ afterAll(async () => {
   for (const id of created) await asSystem(sql`delete from clients where id = ${id}`);
 });
 
-async function createClient(slug: string) {
+async function createClient(slug: string, extra: Record<string, unknown> = {}) {
   const response = await call('POST', '/v1/clients', {
     token: await systemToken(),
-    body: { name: `Client ${slug}`, slug, owner: { email: `owner-${slug}@example.test`, display_name: 'Owner' } },
+    body: { name: `Client ${slug}`, slug, owner: { email: `owner-${slug}@example.test`, display_name: 'Owner' }, ...extra },
   });
-  expect(response.status).toBe(201);
-  const body = await json<{ client: { id: string; slug: string; storage_prefix: string }; owner: { user_id: string } }>(response);
+  expect(response.status, await response.clone().text()).toBe(201);
+  const body = await json<{ client: { id: string; name: string; slug: string; storage_prefix: string }; owner: { user_id: string } }>(response);
   created.push(body.client.id);
   return body;
 }
@@ -101,5 +101,39 @@ describe('clients', () => {
     for (const c of mine) expect(seen).toContain(c.client.id);
     expect(new Set(seen).size).toBe(seen.length);
     await expectProblem(await call('GET', '/v1/clients?cursor=bogus', { token: await systemToken() }), 400, 'INVALID_CURSOR');
+  });
+});
+
+describe('client settings: limits and features belong to the system path', () => {
+  it('a tenant admin or owner writing settings.limits or settings.features is 422 with the field named; nothing changes', async () => {
+    const { client, owner } = await createClient(slug('settings'), { settings: { limits: { max_brand_kits: 3 }, features: { engagement: true } } });
+    for (const role of ['admin', 'owner'] as const) {
+      const token = await tokenFor({ clientId: client.id, userId: owner.user_id, role });
+      for (const [key, value] of [
+        ['limits', { max_brand_kits: 10_000 }],
+        ['features', { browser_lane: true }],
+        ['limits', {}],
+      ] as const) {
+        const body = { name: 'Taken over', settings: { timezone: 'UTC', [key]: value } };
+        const problem = await expectProblem(await call('PATCH', '/v1/client', { token, body }), 422, 'VALIDATION_FAILED');
+        expect(problem.errors, `${role} ${key}`).toEqual([{ path: `body.settings.${key}`, message: expect.any(String) }]);
+      }
+    }
+    const [rows] = await asSystem(sql`select name, settings from clients where id = ${client.id}`);
+    expect(rows).toEqual([{ name: client.name, settings: { limits: { max_brand_kits: 3 }, features: { engagement: true } } }]);
+    // Other settings still merge, leaving limits and features as they are.
+    const admin = await tokenFor({ clientId: client.id, userId: owner.user_id, role: 'admin' });
+    const ok = await call('PATCH', '/v1/client', { token: admin, body: { settings: { timezone: 'UTC' } } });
+    expect(await json(ok)).toMatchObject({ settings: { timezone: 'UTC', limits: { max_brand_kits: 3 }, features: { engagement: true } } });
+  });
+
+  it('the system sets them, on creation and with PATCH /v1/clients/{id} (merged key by key)', async () => {
+    const { client } = await createClient(slug('sys-settings'), { settings: { timezone: 'UTC' } });
+    const response = await call('PATCH', `/v1/clients/${client.id}`, {
+      token: await systemToken(),
+      body: { settings: { limits: { max_brand_kits: 5 }, features: { publishing: false } } },
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(await json(response)).toMatchObject({ settings: { timezone: 'UTC', limits: { max_brand_kits: 5 }, features: { publishing: false } } });
   });
 });

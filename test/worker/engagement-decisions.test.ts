@@ -4,6 +4,7 @@ import { call, json } from '../helpers/api';
 import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
+import { nestedJson } from '../helpers/extreme';
 import { countOf } from '../helpers/rows';
 
 interface Decision {
@@ -139,5 +140,21 @@ describe('reading decisions', () => {
     const token = await tokenAs(a, 'service');
     expect((await json<Decision>(await call('GET', `/v1/decisions/${a.decisions}`, { token }))).id).toBe(a.decisions);
     await expectProblem(await call('GET', `/v1/decisions/${b.decisions}`, { token }), 404, 'DECISION_NOT_FOUND');
+  });
+});
+
+describe('free-form JSON limits', () => {
+  it('signals and temporal_context nest at most 32 levels: 5,000 levels are 422 with a field path, and nothing is stored', async () => {
+    const before = await countOf('decisions', a);
+    for (const field of ['signals', 'temporal_context']) {
+      for (const depth of [33, 5000]) {
+        const problem = await expectProblem(await decide(a, { ...minimal, [field]: nestedJson(depth) }), 422, 'VALIDATION_FAILED');
+        expect(problem.errors, `${field} ${depth}`).toEqual([{ path: `body.${field}`, message: expect.stringContaining('32') }]);
+      }
+    }
+    expect(await countOf('decisions', a)).toBe(before);
+    const deepest = await decide(a, { ...minimal, signals: nestedJson(32), temporal_context: nestedJson(32) });
+    expect(deepest.status, await deepest.clone().text()).toBe(201);
+    expect((await json<Decision>(deepest)).signals).toEqual(nestedJson(32));
   });
 });

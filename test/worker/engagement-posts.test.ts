@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
+import { MAX_EMBEDDED_ITEMS } from '../../src/lib/pagination';
 import { call, json } from '../helpers/api';
 import { asSystem } from '../helpers/db';
 import { tokenAs, useTenantFixtures, type FixtureIds, type Page } from '../helpers/fixtures';
@@ -289,6 +290,22 @@ describe('GET /v1/posts/{id}', () => {
     ]);
   });
 
+  it('caps each embedded list at MAX_EMBEDDED_ITEMS, newest first, and says when there are more', async () => {
+    const ids = await fixture('capped');
+    const extra = MAX_EMBEDDED_ITEMS; // with the fixture's own decision: one more than the cap
+    await asSystem(sql`
+      insert into decisions (client_id, post_id, sss_score, ars_score, evs_score, trs_score, composite_score, mode, archetype)
+      select ${ids.clients}, ${ids.posts}, 0.1, 0.1, 0.1, 0.1, 0.1, 'helpful', 'coach' from generate_series(1, ${extra})`);
+    const body = await json<{ decisions: { id: string }[]; has_more_decisions: boolean; has_more_replies: boolean; replies: unknown[] }>(
+      await call('GET', `/v1/posts/${ids.posts}`, { token: await tokenAs(ids, 'viewer') }),
+    );
+    expect(body.decisions).toHaveLength(MAX_EMBEDDED_ITEMS);
+    expect(body.decisions.map((d) => d.id)).not.toContain(ids.decisions); // the oldest is the one left out
+    expect(body.has_more_decisions).toBe(true);
+    expect(body.replies).toHaveLength(1);
+    expect(body.has_more_replies).toBe(false);
+  });
+
   it('answers 404 for another client’s post and for an unknown id', async () => {
     await expectProblem(await call('GET', `/v1/posts/${b.posts}`, { token: await tokenAs(a, 'viewer') }), 404, 'POST_NOT_FOUND');
     await expectProblem(await call('GET', `/v1/posts/${crypto.randomUUID()}`, { token: await tokenAs(a, 'viewer') }), 404, 'POST_NOT_FOUND');
@@ -360,5 +377,53 @@ describe('NUL characters and other values Postgres refuses', () => {
       422,
     );
     expect([(await rowsOf('posts', a)).length, (await rowsOf('authors', a)).length]).toEqual(before);
+  });
+});
+
+describe('timestamps outside the accepted years (1970–2200)', () => {
+  const cursorOf = (values: unknown[]) => btoa(JSON.stringify(values)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+  it('a filter beyond them is 400 with a field path, never 500; the edges are accepted', async () => {
+    const token = await tokenAs(a, 'viewer');
+    for (const value of ['9999-12-31T23:59:59-14:00', '0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '2201-01-01T00:00:00Z', '2026-01-01T00:00:00+23:59']) {
+      const response = await call('GET', `/v1/posts?detected_after=${encodeURIComponent(value)}`, { token });
+      const problem = await expectProblem(response, 400, 'INVALID_REQUEST');
+      expect(problem.errors, value).toEqual([expect.objectContaining({ path: 'query.detected_after' })]);
+    }
+    for (const value of ['1970-01-01T00:00:00Z', '2200-12-31T23:59:59.999Z', '2026-01-01T00:00:00-14:00']) {
+      expect((await call('GET', `/v1/posts?detected_before=${encodeURIComponent(value)}`, { token })).status, value).toBe(200);
+    }
+  });
+
+  it('a post detected in year 10000 is refused (422), so it never stops GET /v1/posts from paging', async () => {
+    const ids = await fixture('years');
+    const token = await tokenAs(ids, 'service');
+    const problem = await expectProblem(
+      await ingest(ids, { platform: 'twitter', posts: [post({ detected_at: '9999-12-31T23:59:59-14:00' })] }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'body.posts.0.detected_at' })]);
+    // The latest instant accepted is stored, and paging passes it.
+    expect((await ingest(ids, { platform: 'twitter', posts: [post({ detected_at: '2200-12-31T23:59:59.999Z' })] })).status).toBe(200);
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const response = await call('GET', `/v1/posts?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token });
+      expect(response.status, await response.clone().text()).toBe(200);
+      const page: Page<Post> = await json<Page<Post>>(response);
+      seen.push(...page.data.map((p) => p.detected_at));
+      cursor = page.next_cursor;
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe('2200-12-31T23:59:59.999Z');
+  });
+
+  it('a cursor naming an instant outside them is 400 INVALID_CURSOR', async () => {
+    const token = await tokenAs(a, 'viewer');
+    for (const instant of ['0001-01-01T00:00:00.000Z', '9999-12-31T23:59:59-14:00', '+010000-01-01T00:00:00.000Z']) {
+      const response = await call('GET', `/v1/posts?cursor=${cursorOf([{ d: instant }, crypto.randomUUID()])}`, { token });
+      await expectProblem(response, 400, 'INVALID_CURSOR');
+    }
   });
 });

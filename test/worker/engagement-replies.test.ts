@@ -59,8 +59,8 @@ beforeAll(async () => {
   outsider = await addMember(b, 'editor');
 });
 
-async function draft(ids: FixtureIds, body: Record<string, unknown>, decisionId = ids.decisions) {
-  return call('POST', `/v1/decisions/${decisionId}/replies`, { token: await tokenAs(ids, 'service'), body });
+async function draft(ids: FixtureIds, body: Record<string, unknown>, decisionId = ids.decisions, role: Role = 'service') {
+  return call('POST', `/v1/decisions/${decisionId}/replies`, { token: await tokenAs(ids, role), body });
 }
 
 type State = 'pending' | 'approved' | 'rejected' | 'posted';
@@ -129,9 +129,10 @@ describe('POST /v1/decisions/{id}/replies: seed 003 rules', () => {
 });
 
 describe('POST /v1/decisions/{id}/replies: brand kit rules', () => {
+  /** The errors of a refused draft, as a caller who may read brand kits sees them (`service` sees less: role-visibility.test.ts). */
   async function violation(ids: FixtureIds, content: string) {
     const before = await countOf('replies', ids);
-    const problem = await expectProblem(await draft(ids, { content }), 422, 'BRAND_RULES_VIOLATED');
+    const problem = await expectProblem(await draft(ids, { content }, ids.decisions, 'editor'), 422, 'BRAND_RULES_VIOLATED');
     expect(await countOf('replies', ids)).toBe(before);
     return (problem.errors as { path: string; message: string }[]).map((e) => e.message);
   }
@@ -324,8 +325,8 @@ describe('the approval workflow', () => {
   it('approve needs a user: an API key gets 403 USER_REQUIRED, a non-member 403 NOT_A_MEMBER, a viewer or service 403', async () => {
     const id = await replyIn(a, 'pending');
     const before = await rowOf('replies', id);
-    const apiKey = apiKeyTokenAs(a, 'editor');
-    const { result, roundTrips } = await countRoundTrips(async () => call('POST', `/v1/replies/${id}/approve`, { token: await apiKey }));
+    const apiKey = await apiKeyTokenAs(a, 'editor');
+    const { result, roundTrips } = await countRoundTrips(() => call('POST', `/v1/replies/${id}/approve`, { token: apiKey }));
     await expectProblem(result, 403, 'USER_REQUIRED');
     expect(roundTrips).toBe(0);
     await expectProblem(await call('POST', `/v1/replies/${id}/approve`, { token: await tokenAs(a, 'editor', outsider) }), 403, 'NOT_A_MEMBER');

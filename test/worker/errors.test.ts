@@ -1,5 +1,8 @@
 import { exports } from 'cloudflare:workers';
+import { sql, type SQL } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { fromDatabaseError } from '../../src/db/errors';
+import { asSystem } from '../helpers/db';
 import { expectProblem } from '../helpers/problem';
 
 describe('one error envelope', () => {
@@ -28,5 +31,32 @@ describe('one error envelope', () => {
     const page = await exports.default.fetch('http://api.test/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});
+
+describe('data exceptions from Postgres', () => {
+  // Each statement fails in Postgres with a data exception (SQLSTATE class 22) or a size limit (54000).
+  const failures: [string, SQL][] = [
+    ['22009', sql`select '2026-01-01T00:00:00+23:59'::timestamptz`],
+    ['22008', sql`select '10000-01-01T00:00:00Z'::timestamptz + interval '300000 years'`],
+    ['22007', sql`select 'the day after tomorrow'::timestamptz`],
+    ['22003', sql`select sum(v) from (values (1.7e308::float8), (1.7e308::float8)) t(v)`],
+    ['22012', sql`select 1 / 0`],
+    ['22P02', sql`select 'nope'::uuid`],
+    ['22023', sql`select jsonb_build_object('odd')`],
+    ['54000', sql`select array_fill(1, array[-1])`],
+  ];
+
+  it.each(failures)('SQLSTATE %s maps to a 422 problem, never a 500', async (code, statement) => {
+    let failure: unknown;
+    try {
+      await asSystem(statement);
+    } catch (error) {
+      failure = error;
+    }
+    expect((failure as { code?: string }).code).toBe(code);
+    const mapped = fromDatabaseError(failure);
+    expect(mapped?.status).toBe(422);
+    expect(mapped?.code).toBe('CONSTRAINT_VIOLATION');
   });
 });

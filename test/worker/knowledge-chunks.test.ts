@@ -188,6 +188,7 @@ describe('chunks: bulk upsert', () => {
       { chunks: [chunk(0, { metadata: { tags: 'returns' } })], path: /^body\.chunks\.0\.metadata\.tags$/ },
       { chunks: [chunk(0, { metadata: { colour: 'red' } })], path: /^body\.chunks\.0\.metadata/ },
       { chunks: [chunk(0, { metadata: { source_url: 'not a url' } })], path: /^body\.chunks\.0\.metadata\.source_url$/ },
+      { chunks: [chunk(0, { metadata: { source_url: 'javascript:alert(1)' } })], path: /^body\.chunks\.0\.metadata\.source_url$/ },
       { chunks: [chunk(0, { id: crypto.randomUUID() })], path: /^body\.chunks\.0/ },
     ];
     const auditBefore = await auditCount(ids);

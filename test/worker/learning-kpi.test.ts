@@ -287,3 +287,39 @@ describe('KPI metrics: series', () => {
   });
 });
 
+
+describe('KPI metrics: extreme values', () => {
+  it('values beyond ±1e15 are refused (422), so no sum of a series can overflow: the series still answers', async () => {
+    const name = `huge-${RUN}`;
+    for (const value of [1.7e308, -1.7e308, 1e15 + 2]) {
+      const body = { metrics: [{ date: '2026-06-01', metric_type: 'reach', metric_name: name, value }] };
+      const problem = await expectProblem(await send('POST', '/v1/kpi-metrics/bulk', { body, trips: 0 }), 422, 'VALIDATION_FAILED');
+      expect(problem.errors).toEqual([expect.objectContaining({ path: 'body.metrics.0.value' })]);
+    }
+    // The largest values, on every day of the longest range, still sum.
+    const days = Array.from({ length: 31 }, (_, i) => `2026-07-${String(i + 1).padStart(2, '0')}`);
+    await bulk({ metrics: days.map((date) => ({ date, metric_type: 'reach', metric_name: name, value: 1e15 })) });
+    const response = await send('GET', `/v1/kpi-metrics/series?metric_type=reach&metric_name=${name}&from=2026-01-01&to=2026-12-31&group_by=month`, {
+      as: 'viewer',
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect((await json<Series>(response)).points).toEqual([
+      { period_start: '2026-07-01', period_end: '2026-07-31', sum: 31e15, avg: 1e15, min: 1e15, max: 1e15, count: 31 },
+    ]);
+  });
+
+  it('dates outside 1970–2200 are refused: 422 in a body, 400 in a query', async () => {
+    const name = `years-${RUN}`;
+    for (const date of ['0001-01-01', '1969-12-31', '2201-01-01', '9999-12-31']) {
+      const body = { metrics: [{ date, metric_type: 'reach', metric_name: name, value: 1 }] };
+      await expectProblem(await send('POST', '/v1/kpi-metrics/bulk', { body, trips: 0 }), 422, 'VALIDATION_FAILED');
+      await expectProblem(
+        await send('GET', `/v1/kpi-metrics/series?metric_type=reach&metric_name=${name}&from=${date}&to=${date}`, { as: 'viewer', trips: 0 }),
+        400,
+        'INVALID_REQUEST',
+      );
+    }
+    await bulk({ metrics: ['1970-01-01', '2200-12-31'].map((date) => ({ date, metric_type: 'reach', metric_name: name, value: 1 })) });
+    expect(await kpiRows(a, name)).toHaveLength(2);
+  });
+});
