@@ -25,7 +25,8 @@ export const draftReply = protectedRoute({
   summary: "Draft a reply, checked against the client's default brand kit",
   description:
     'The content must contain the reply signature of the default brand kit and none of its prohibited claims ' +
-    '(case-insensitive, whole words or phrases); a violation answers 422 `BRAND_RULES_VIOLATED` with field errors. ' +
+    '(case-insensitive, whole words or phrases); a violation answers 422 `BRAND_RULES_VIOLATED` with field errors ' +
+    '(naming the signature and each claim for roles that may read brand kits; only the kind of rule broken for `service`). ' +
     'A client without a default brand kit, or whose default kit has no reply signature, cannot draft replies ' +
     '(422 `BRAND_KIT_REQUIRED`). The reply starts `pending`.',
   roles: CAN.automate,
