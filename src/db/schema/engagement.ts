@@ -69,6 +69,8 @@ export const posts = tenantTable(
     indexOn('posts', 'client_id', 'platform', 'detected_at').on(t.clientId, t.platform, t.detectedAt),
     check('posts_content_length', sql`char_length(${t.content}) BETWEEN 1 AND 5000`),
     check('posts_error_count_nonnegative', sql`${t.errorCount} >= 0`),
+    // The keyset cursor of post lists carries detected_at: kept in the range the API accepts.
+    check('posts_detected_at_range', sql`${t.detectedAt} >= '1970-01-01T00:00:00Z' AND ${t.detectedAt} < '2201-01-01T00:00:00Z'`),
   ],
 );
 

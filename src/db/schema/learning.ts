@@ -44,6 +44,9 @@ export const kpiMetrics = tenantTable(
       .on(t.clientId, t.date, t.platform, t.metricType, t.metricName)
       .nullsNotDistinct(),
     indexOn('kpi_metrics', 'client_id', 'metric_type', 'date').on(t.clientId, t.metricType, t.date),
+    // Series sum values: bounded so that no sum of stored values overflows (the API's limit too).
+    check('kpi_metrics_value_bounded', sql`abs(${t.value}) <= 1e15`),
+    check('kpi_metrics_date_range', sql`${t.date} BETWEEN '1970-01-01' AND '2200-12-31'`),
   ],
 );
 

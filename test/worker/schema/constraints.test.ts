@@ -519,6 +519,35 @@ const CHECK_CASES: Case[] = [
   },
   nonNegative('posts', 'error_count', 'posts_error_count_nonnegative'),
   {
+    constraint: 'posts_detected_at_range',
+    what: 'detected_at lies in 1970 .. 2200 (the range list cursors carry)',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: ['1969-12-31T23:59:59.999Z', '2201-01-01T00:00:00Z', '9999-12-31T00:00:00Z'].map((t) =>
+        update('posts', a.posts, sql`detected_at = ${t}::timestamptz`),
+      ),
+      pass: ['1970-01-01T00:00:00Z', '2200-12-31T23:59:59.999Z'].map((t) => update('posts', a.posts, sql`detected_at = ${t}::timestamptz`)),
+    }),
+  },
+  {
+    constraint: 'kpi_metrics_value_bounded',
+    what: 'a KPI value is within ±1e15, so series sums cannot overflow',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [1.7e308, -1e16].map((v) => update('kpi_metrics', a.kpi_metrics, sql`value = ${v}`)),
+      pass: [1e15, -1e15].map((v) => update('kpi_metrics', a.kpi_metrics, sql`value = ${v}`)),
+    }),
+  },
+  {
+    constraint: 'kpi_metrics_date_range',
+    what: 'a KPI date lies in 1970 .. 2200',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: ['1969-12-31', '2201-01-01'].map((d) => update('kpi_metrics', a.kpi_metrics, sql`date = ${d}::date`)),
+      pass: ['1970-01-01', '2200-12-31'].map((d) => update('kpi_metrics', a.kpi_metrics, sql`date = ${d}::date`)),
+    }),
+  },
+  {
     constraint: 'replies_content_length',
     what: 'reply content is 10..1000 characters',
     code: CHECK_VIOLATION,

@@ -1,0 +1,3 @@
+ALTER TABLE "posts" ADD CONSTRAINT "posts_detected_at_range" CHECK ("posts"."detected_at" >= '1970-01-01T00:00:00Z' AND "posts"."detected_at" < '2201-01-01T00:00:00Z');--> statement-breakpoint
+ALTER TABLE "kpi_metrics" ADD CONSTRAINT "kpi_metrics_value_bounded" CHECK (abs("kpi_metrics"."value") <= 1e15);--> statement-breakpoint
+ALTER TABLE "kpi_metrics" ADD CONSTRAINT "kpi_metrics_date_range" CHECK ("kpi_metrics"."date" BETWEEN '1970-01-01' AND '2200-12-31');
