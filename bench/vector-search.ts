@@ -182,7 +182,8 @@ const planText = (rows: Record<string, unknown>[] | undefined) =>
     .replace(/'\[[^\]]*\]'/g, "'[…]'");
 
 async function runSize(total: number, o: VectorSearchBenchOptions): Promise<SizeResult> {
-  const server = await startNeonLocal();
+  // Building the HNSW index over 100k rows is one long statement: no statement deadline here.
+  const server = await startNeonLocal({ statementTimeoutMs: 0 });
   try {
     const client: NeonQueryFunction<false, false> = connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: server.sqlEndpoint });
     await applyMigrations(client);

@@ -37,13 +37,29 @@ export interface TransactionOptions {
   deferrable: boolean;
 }
 
+/** What the HTTP layer tells the backend about one request. */
+export interface RequestControl {
+  /** Aborted when the client has gone: work not yet started is dropped, a batch stops. */
+  signal?: AbortSignal;
+  /** Batch only: runs before COMMIT; throwing rolls the batch back (Neon builds its response inside the transaction). */
+  beforeCommit?: (results: StatementResult[]) => void;
+}
+
 export interface Backend {
   /** Run one statement in autocommit mode. Throws PostgresError on a database error. */
-  query(statement: Statement): Promise<StatementResult>;
+  query(statement: Statement, control?: RequestControl): Promise<StatementResult>;
   /** Run all statements in one transaction; any failure rolls it all back and throws. */
-  batch(statements: Statement[], options: TransactionOptions): Promise<StatementResult[]>;
+  batch(statements: Statement[], options: TransactionOptions, control?: RequestControl): Promise<StatementResult[]>;
   /** Wait for in-flight work, then release the database. */
   close(): Promise<void>;
+}
+
+/** The request's client disconnected before its work was done; nobody is left to answer. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('client has gone');
+    this.name = 'ClientGoneError';
+  }
 }
 
 /** The ErrorResponse fields the Neon driver copies onto NeonDbError. */

@@ -1,12 +1,13 @@
 /**
- * Usage: tsx scripts/neon-local/cli.ts [--port N] [--data-dir DIR | --memory] [--latency-ms N]
+ * Usage: tsx scripts/neon-local/cli.ts [--port N] [--data-dir DIR | --memory] [--latency-ms N] [--statement-timeout-ms N]
  * Then point the driver at it: neonConfig.fetchEndpoint = 'http://127.0.0.1:PORT/sql'.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNeonLocal, type NeonLocalOptions } from './server.js';
 
-const USAGE = 'usage: tsx scripts/neon-local/cli.ts [--port N] [--host H] [--data-dir DIR | --memory] [--latency-ms N] [--verbose]';
+const USAGE =
+  'usage: tsx scripts/neon-local/cli.ts [--port N] [--host H] [--data-dir DIR | --memory] [--latency-ms N] [--statement-timeout-ms N (0 = none)] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,6 +30,7 @@ function parseCliArgs() {
         'data-dir': { type: 'string' },
         memory: { type: 'boolean' },
         'latency-ms': { type: 'string' },
+        'statement-timeout-ms': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -49,11 +51,13 @@ if (args.memory && args['data-dir'] !== undefined) fail('--data-dir and --memory
 const dataDir = args['data-dir'] === undefined ? undefined : resolve(args['data-dir']);
 const port = nonNegativeInt('--port', args.port);
 const latencyMs = nonNegativeInt('--latency-ms', args['latency-ms']);
+const statementTimeoutMs = nonNegativeInt('--statement-timeout-ms', args['statement-timeout-ms']);
 const options: NeonLocalOptions = {
   ...(dataDir !== undefined ? { dataDir } : {}),
   ...(port !== undefined ? { port } : {}),
   ...(args.host !== undefined ? { host: args.host } : {}),
   ...(latencyMs !== undefined ? { latencyMs } : {}),
+  ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
   // Errors always go to stderr; lifecycle lines only with --verbose.
   log: (line) => {
     if (args.verbose || line.includes('error')) process.stderr.write(`${line}\n`);

@@ -1,20 +1,26 @@
 /**
- * Backend on PGlite (Postgres in WASM) with pgvector.
+ * Backend on PGlite (Postgres in WASM) with pgvector, in a worker thread (pglite-worker.mjs).
  *
- * Statements go through PGlite's raw wire protocol (execProtocol) rather than
+ * Statements go through PGlite's raw wire protocol (execProtocolRaw) rather than
  * pg.query(): that yields exactly what Neon's proxy sees from Postgres, i.e.
  * raw TEXT values for every type (including arrays of enums created later),
  * full RowDescription metadata and the real command tag, with no PGlite
  * parsers or serializers in between.
+ *
+ * Where PGlite would be more lenient than Neon, it is made to fail as Neon does:
+ * - requests run as Neon's owner role, not as PGlite's superuser (ROLE_SETUP_SQL);
+ * - statement_timeout ends a statement (`bounded`): PGlite itself never fires it.
  */
 import { mkdir } from 'node:fs/promises';
-import { PGlite, protocol, type messages } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { Worker } from 'node:worker_threads';
+import { protocol, type messages } from '@electric-sql/pglite';
 import {
+  ClientGoneError,
   POSTGRES_ERROR_FIELDS,
   PostgresError,
   type Backend,
   type FieldInfo,
+  type RequestControl,
   type Statement,
   type StatementResult,
   type TransactionOptions,
@@ -26,7 +32,13 @@ export interface PgliteBackendOptions {
   dataDir?: string;
   /** Called once per user statement sent to Postgres (for request stats). */
   onStatement?: () => void;
+  /** The statement_timeout every request starts with, in ms; 0 = none. */
+  statementTimeoutMs?: number;
+  log?: (line: string) => void;
 }
+
+/** The role requests run as: the one Neon creates for a database named neondb. */
+export const OWNER_ROLE = 'neondb_owner';
 
 const { serialize } = protocol;
 
@@ -38,20 +50,88 @@ const ISOLATION_SQL: Record<NonNullable<TransactionOptions['isolationLevel']>, s
 };
 
 /**
- * What Neon runs when a pooled HTTP connection is returned (neondatabase/neon
- * PR #12681: DISCARD ALL minus DISCARD PLANS), so session state such as SET,
- * temp tables or advisory locks never leaks from one HTTP request to the next.
+ * Neon's roles, as its compute_ctl creates them (compute_tools/src/sql/create_neon_superuser.sql,
+ * spec_apply.rs): `neon_superuser`, and in it the owner role, which is NOT a superuser but may
+ * create roles and databases, bypasses row-level security and reads and writes all data. The
+ * database belongs to the owner; requests run as it.
+ *
+ * A data directory from before the owner role existed holds what PGlite's superuser created for
+ * earlier requests. It is adopted once, as if the owner had created it: the owner takes over the
+ * objects in user schemas (extension members stay with the superuser) and gets ADMIN on the
+ * roles, as CREATEROLE gives the role that creates one, so `SET ROLE` to them keeps working.
+ * (10 is the bootstrap superuser, 16384 the first user object id.)
  */
-const SESSION_RESET_SQL = [
-  'CLOSE ALL',
-  'SET SESSION AUTHORIZATION DEFAULT',
-  'RESET ALL',
-  'DEALLOCATE ALL',
-  'UNLISTEN *',
-  'SELECT pg_advisory_unlock_all()',
-  'DISCARD TEMP',
-  'DISCARD SEQUENCES',
-].join('; ');
+const ROLE_SETUP_SQL = `
+DO $$
+DECLARE
+  ddl text;
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = '${OWNER_ROLE}') THEN
+    RETURN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'neon_superuser') THEN
+    CREATE ROLE neon_superuser NOLOGIN CREATEDB CREATEROLE REPLICATION BYPASSRLS IN ROLE pg_read_all_data, pg_write_all_data;
+  END IF;
+  CREATE ROLE ${OWNER_ROLE} LOGIN INHERIT CREATEDB CREATEROLE REPLICATION BYPASSRLS IN ROLE neon_superuser;
+  EXECUTE format('ALTER DATABASE %I OWNER TO ${OWNER_ROLE}', current_database());
+  FOR ddl IN
+    WITH user_schemas AS (
+      SELECT oid, nspname, nspowner FROM pg_namespace WHERE left(nspname, 3) <> 'pg_' AND nspname <> 'information_schema'
+    ), extension_members AS (
+      SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+    )
+    SELECT format('GRANT %I TO ${OWNER_ROLE} WITH ADMIN OPTION', rolname) FROM pg_roles
+    WHERE oid >= 16384 AND NOT rolsuper AND rolname NOT IN ('${OWNER_ROLE}', 'neon_superuser')
+    UNION ALL
+    SELECT format('ALTER SCHEMA %I OWNER TO ${OWNER_ROLE}', nspname) FROM user_schemas
+    WHERE nspowner = 10 AND ('pg_namespace'::regclass, oid) NOT IN (SELECT * FROM extension_members)
+    UNION ALL
+    SELECT format('ALTER %s %s OWNER TO ${OWNER_ROLE}',
+                  CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                 WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, c.oid::regclass)
+    FROM pg_class c JOIN user_schemas s ON s.oid = c.relnamespace
+    WHERE c.relowner = 10 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+      AND ('pg_class'::regclass, c.oid) NOT IN (SELECT * FROM extension_members)
+      -- A sequence owned by a column goes with its table.
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass
+                        AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+    UNION ALL
+    SELECT format('ALTER %s %s OWNER TO ${OWNER_ROLE}', CASE p.prokind WHEN 'a' THEN 'AGGREGATE' ELSE 'ROUTINE' END, p.oid::regprocedure)
+    FROM pg_proc p JOIN user_schemas s ON s.oid = p.pronamespace
+    WHERE p.proowner = 10 AND ('pg_proc'::regclass, p.oid) NOT IN (SELECT * FROM extension_members)
+    UNION ALL
+    SELECT format('ALTER %s %s OWNER TO ${OWNER_ROLE}', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype)
+    FROM pg_type t JOIN user_schemas s ON s.oid = t.typnamespace
+    -- Enums, domains, ranges and standalone composite types; a table's row type goes with the table.
+    WHERE t.typowner = 10 AND t.typtype IN ('e', 'd', 'r', 'c')
+      AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+      AND ('pg_type'::regclass, t.oid) NOT IN (SELECT * FROM extension_members)
+  LOOP
+    EXECUTE ddl;
+  END LOOP;
+END
+$$`;
+
+/**
+ * What Neon runs when a pooled HTTP connection is returned (neondatabase/neon PR #12681: DISCARD
+ * ALL minus DISCARD PLANS), so session state such as SET, temp tables or advisory locks never
+ * leaks from one HTTP request to the next. Where Neon returns to its login role (SET SESSION
+ * AUTHORIZATION DEFAULT), this asserts the owner role anew: PGlite's one session is logged in as
+ * its superuser. Then the statement_timeout a request starts with.
+ */
+function sessionResetSql(statementTimeoutMs: number): string {
+  return [
+    'CLOSE ALL',
+    `SET SESSION AUTHORIZATION ${OWNER_ROLE}`,
+    'RESET ALL',
+    'DEALLOCATE ALL',
+    'UNLISTEN *',
+    'SELECT pg_advisory_unlock_all()',
+    'DISCARD TEMP',
+    'DISCARD SEQUENCES',
+    `SET statement_timeout = ${statementTimeoutMs}`,
+  ].join('; ');
+}
 
 interface ProtocolOutcome {
   result: StatementResult;
@@ -60,86 +140,172 @@ interface ProtocolOutcome {
   status: string;
 }
 
+/** The worker thread that runs PGlite. */
+interface Connection {
+  /** Sends frontend protocol messages; resolves with Postgres' raw reply. */
+  exec(message: Uint8Array): Promise<Uint8Array>;
+  /** Ends the thread at once, even mid-statement: the only way to stop Postgres in WASM. */
+  kill(): Promise<void>;
+  close(): Promise<void>;
+  readonly killed: boolean;
+}
+
 export async function createPgliteBackend(options: PgliteBackendOptions = {}): Promise<Backend> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const pg = await PGlite.create(options.dataDir ?? 'memory://', { extensions: { vector } });
   const mutex = new Mutex();
   const onStatement = options.onStatement ?? (() => {});
+  const log = options.log ?? (() => {});
+  const defaultTimeoutMs = options.statementTimeoutMs ?? 0;
+  const resetSql = sessionResetSql(defaultTimeoutMs);
   let closed = false;
 
-  async function send(message: Uint8Array): Promise<ProtocolOutcome> {
-    const { messages: replies } = await pg.execProtocol(message, { throwOnError: false });
-    return collect(replies);
+  /** PGlite in a new worker, Neon's roles in place and a session as the owner role. */
+  async function start(): Promise<Connection> {
+    const connection = await openConnection(options.dataDir);
+    const setup = collect(await connection.exec(serialize.query(`${ROLE_SETUP_SQL}; ${resetSql}`)));
+    if (setup.error) {
+      await connection.kill();
+      throw new Error(`neon-local: setting up the owner role failed: ${setup.error.message}`);
+    }
+    return connection;
   }
 
-  /** Extended protocol, like Neon's proxy (tokio-postgres query_raw_txt): one statement only. */
-  function runStatement(statement: Statement): Promise<ProtocolOutcome> {
-    onStatement();
-    return send(
-      concat([
-        serialize.parse({ text: statement.query }),
-        serialize.bind({ values: statement.params }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-    );
+  let current: Promise<Connection> = Promise.resolve(await start());
+
+  /**
+   * Waits for a reply, failing at timeoutMs (0 = never) as Postgres' statement_timeout does.
+   * Postgres in WASM cannot be interrupted; only stopping its thread ends a statement. With a data
+   * directory that is done at once and the database reopened: it keeps committed work only, as
+   * after a crash. An in-memory database would be lost, so its statement may still finish (the
+   * session is then rolled back and reset before the next request) and is stopped only if it runs
+   * past twice the timeout; every later request is then refused with the reason.
+   */
+  async function bounded(connection: Connection, reply: Promise<Uint8Array>, timeoutMs: number): Promise<Uint8Array> {
+    if (timeoutMs <= 0 || (await settlesWithin(reply, timeoutMs))) return reply;
+    if (options.dataDir !== undefined) {
+      await stop(connection, timeoutMs);
+    } else {
+      void settlesWithin(reply, timeoutMs).then((settled) => (settled ? undefined : stop(connection, timeoutMs)));
+    }
+    throw new PostgresError('canceling statement due to statement timeout', { severity: 'ERROR', code: '57014' });
   }
 
-  /** Simple protocol for the server's own control statements (BEGIN, COMMIT, reset). */
-  function runControl(sql: string): Promise<ProtocolOutcome> {
-    return send(serialize.query(sql));
+  function stop(connection: Connection, timeoutMs: number): Promise<void> {
+    const lost = options.dataDir === undefined;
+    log(`neon-local: error: stopping a statement past statement_timeout (${timeoutMs} ms); ${lost ? 'the in-memory database is LOST' : 'reopening the database'}`);
+    const stopped = connection.kill();
+    // Replaced before the thread is gone, so no waiting request reaches it; reopened after, so
+    // two PGlite never share a data directory.
+    current = stopped.then(() => {
+      if (!lost) return start();
+      throw new Error(`neon-local: the in-memory database was lost stopping a statement that ran past statement_timeout (${timeoutMs} ms); restart the server`);
+    });
+    current.catch(() => {}); // reported to the requests that wait for it
+    return stopped;
   }
 
-  /** Leave the single connection as a fresh pooled Neon connection would be. */
-  async function cleanUp(status: string): Promise<void> {
-    if (status !== 'I') await runControl('ROLLBACK');
-    const reset = await runControl(SESSION_RESET_SQL);
-    if (reset.error) throw new Error(`session reset failed: ${reset.error.message}`);
+  /** One request on the connection: its statements, each bounded by the session's statement_timeout. */
+  function request(connection: Connection) {
+    let status = 'I';
+    let timeoutMs = defaultTimeoutMs;
+    /** Set while PGlite works on a message, including one that outlived its statement_timeout. */
+    let running: Promise<Uint8Array> | undefined;
+
+    async function exec(message: Uint8Array): Promise<ProtocolOutcome> {
+      running = connection.exec(message);
+      const outcome = collect(await bounded(connection, running, timeoutMs));
+      running = undefined;
+      status = outcome.status;
+      return outcome;
+    }
+
+    /** Simple protocol for the server's own control statements (BEGIN, COMMIT, SHOW). */
+    async function control(sql: string): Promise<StatementResult> {
+      const { result, error } = await exec(serialize.query(sql));
+      if (error) throw error;
+      return result;
+    }
+
+    return {
+      control,
+
+      /** Extended protocol, like Neon's proxy (tokio-postgres query_raw_txt): one statement only. */
+      async statement(statement: Statement): Promise<StatementResult> {
+        onStatement();
+        const { result, error } = await exec(
+          concat([
+            serialize.parse({ text: statement.query }),
+            serialize.bind({ values: statement.params }),
+            serialize.describe({ type: 'P' }),
+            serialize.execute({}),
+            serialize.sync(),
+          ]),
+        );
+        if (error) throw error;
+        // SHOW takes no snapshot, so it changes nothing for the transaction's later statements.
+        const [user, timeout] = (await control('SHOW session_authorization; SHOW statement_timeout')).rows.map((row) => row[0]);
+        // The session is PGlite's superuser's, so Postgres lets it return to the superuser; the
+        // owner role could not on Neon. Failing the statement rolls a batch back; the session
+        // reset then asserts the owner role again.
+        if (user !== OWNER_ROLE) {
+          throw new PostgresError(`permission denied to set session authorization "${user}"`, { severity: 'ERROR', code: '42501' });
+        }
+        timeoutMs = durationMs(timeout ?? '');
+        return result;
+      },
+
+      /** Leave the session as a fresh pooled Neon connection would be. */
+      async finish(): Promise<void> {
+        if (running) status = await running.then((raw) => collect(raw).status, () => status);
+        if (connection.killed) return; // its replacement starts with a fresh session
+        if (status !== 'I') await exec(serialize.query('ROLLBACK'));
+        const reset = await exec(serialize.query(resetSql));
+        if (reset.error) throw new Error(`session reset failed: ${reset.error.message}`);
+      },
+    };
   }
 
-  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs work alone on the connection; answers as soon as it is done, then resets the session before the next. */
+  function exclusive<T>(control: RequestControl, work: (run: ReturnType<typeof request>) => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('neon-local backend is closed'));
-    return mutex.run(work);
+    return new Promise<T>((resolve, reject) => {
+      void mutex.run(async () => {
+        if (closed) return reject(new Error('neon-local backend is closed'));
+        // Neon cancels what a departed client asked for; work not started yet is simply dropped.
+        if (control.signal?.aborted) return reject(new ClientGoneError());
+        let run: ReturnType<typeof request> | undefined;
+        try {
+          run = request(await current);
+          resolve(await work(run));
+        } catch (error) {
+          reject(error);
+        }
+        try {
+          await run?.finish();
+        } catch (error) {
+          log(`neon-local: error: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+    });
   }
 
   return {
-    query(statement) {
-      return exclusive(async () => {
-        let status = 'I';
-        try {
-          const outcome = await runStatement(statement);
-          status = outcome.status;
-          if (outcome.error) throw outcome.error;
-          return outcome.result;
-        } finally {
-          await cleanUp(status);
-        }
-      });
+    query(statement, control = {}) {
+      return exclusive(control, (run) => run.statement(statement));
     },
 
-    batch(statements, txOptions) {
-      return exclusive(async () => {
-        let status = 'I';
-        try {
-          const begin = await runControl(beginSql(txOptions));
-          status = begin.status;
-          if (begin.error) throw begin.error;
-          const results: StatementResult[] = [];
-          for (const statement of statements) {
-            const outcome = await runStatement(statement);
-            status = outcome.status;
-            if (outcome.error) throw outcome.error;
-            results.push(outcome.result);
-          }
-          const commit = await runControl('COMMIT');
-          status = commit.status;
-          if (commit.error) throw commit.error;
-          return results;
-        } finally {
-          // Any failure leaves status T/E: cleanUp rolls back before resetting.
-          await cleanUp(status);
+    batch(statements, txOptions, control = {}) {
+      return exclusive(control, async (run) => {
+        // Any failure leaves the transaction open or failed: finish() rolls it back.
+        await run.control(beginSql(txOptions));
+        const results: StatementResult[] = [];
+        for (const statement of statements) {
+          if (control.signal?.aborted) throw new ClientGoneError();
+          results.push(await run.statement(statement));
         }
+        control.beforeCommit?.(results);
+        await run.control('COMMIT');
+        return results;
       });
     },
 
@@ -147,11 +313,90 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
       if (closed) return;
       // Queue behind in-flight work so a persisted dataDir is closed consistently.
       await mutex.run(async () => {
+        if (closed) return;
         closed = true;
-        await pg.close();
+        const connection = await current.catch(() => undefined);
+        await connection?.close();
       });
     },
   };
+}
+
+async function openConnection(dataDir: string | undefined): Promise<Connection> {
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  // As PGlite on the main thread was: an open database alone does not keep the process alive.
+  worker.unref();
+  const waiting = new Map<number, { resolve: (reply: Uint8Array) => void; reject: (error: Error) => void }>();
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const { reject } of waiting.values()) reject(failure);
+    waiting.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`neon-local: the PGlite worker exited (code ${code})`)));
+  worker.on('message', ({ id, reply, error }: { id: number; reply?: Uint8Array; error?: string }) => {
+    const call = waiting.get(id);
+    waiting.delete(id);
+    if (error === undefined) call?.resolve(reply ?? new Uint8Array());
+    else call?.reject(new Error(`PGlite: ${error}`));
+  });
+  const replyTo = (id: number) =>
+    new Promise<Uint8Array>((resolve, reject) => {
+      if (failure) reject(failure);
+      else waiting.set(id, { resolve, reject });
+    });
+  let lastId = 0;
+  const send = (payload: { message: Uint8Array } | { close: true }) => {
+    const id = ++lastId;
+    const reply = replyTo(id);
+    worker.postMessage({ id, ...payload });
+    return reply;
+  };
+
+  await replyTo(0); // the worker's first message: PGlite is up
+  let killed = false;
+  return {
+    exec: (message) => send({ message }),
+    async kill() {
+      killed = true;
+      fail(new Error('neon-local: the PGlite worker was stopped'));
+      await worker.terminate();
+    },
+    async close() {
+      await send({ close: true });
+      await worker.terminate();
+    },
+    get killed() {
+      return killed;
+    },
+  };
+}
+
+/** Whether the promise settles (either way) within ms. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration as SHOW prints it ("0", "250ms", "2min") in milliseconds. */
+function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|min|h|d)?$/.exec(text);
+  if (!match) throw new Error(`neon-local: unexpected duration "${text}"`);
+  return Number(match[1]) * (DURATION_MS[match[2] ?? 'ms'] ?? 1);
 }
 
 /** Same shape as tokio-postgres' TransactionBuilder, which Neon's proxy uses. */
@@ -163,7 +408,10 @@ function beginSql(options: TransactionOptions): string {
   return ['START TRANSACTION', modes.join(', ')].filter(Boolean).join(' ');
 }
 
-function collect(replies: messages.BackendMessage[]): ProtocolOutcome {
+function collect(raw: Uint8Array): ProtocolOutcome {
+  const replies: messages.BackendMessage[] = [];
+  new protocol.Parser().parse(raw, (message) => replies.push(message));
+  // Several statements (a simple query) append their rows; the fields are the last statement's.
   const result: StatementResult = { fields: [], rows: [], command: '', rowCount: null };
   let error: PostgresError | undefined;
   let status = 'I';

@@ -26,6 +26,13 @@ export class ProtocolError extends Error {
  */
 export const PROTOCOL_ERROR_CODE = '08P01';
 
+/**
+ * Neon's proxy binds parameters with tokio-postgres, which writes their count as an Int16
+ * (postgres-protocol's write_counted): more than 32,767 cannot be sent, although Postgres itself
+ * reads the count as unsigned. Neon answers HTTP 400 with tokio-postgres' message.
+ */
+export const MAX_BIND_PARAMETERS = 32_767;
+
 export interface RequestedStatement extends Statement {
   /** Per-statement override of the Neon-Array-Mode header. */
   arrayMode: boolean | undefined;
@@ -87,6 +94,9 @@ function parseStatement(data: Record<string, unknown>, where: string): Requested
   if (!Array.isArray(params)) throw new ProtocolError(`${where}: "params" must be an array`);
   if (arrayMode !== undefined && typeof arrayMode !== 'boolean') {
     throw new ProtocolError(`${where}: "arrayMode" must be a boolean`);
+  }
+  if (params.length > MAX_BIND_PARAMETERS) {
+    throw new ProtocolError('error encoding message to server: value too large to transmit');
   }
   return { query, params: params.map((value: unknown) => paramToText(value)), arrayMode };
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresError } from './backend.js';
+import { ClientGoneError, PostgresError, type StatementResult } from './backend.js';
 import { createPgliteBackend } from './pglite-backend.js';
 import { ProtocolError, errorToJson, parseSqlRequest, resultToJson } from './protocol.js';
 
@@ -20,6 +20,16 @@ export interface NeonLocalOptions {
   host?: string;
   /** Artificial delay per POST /sql, to simulate the edge-to-region round trip. */
   latencyMs?: number;
+  /** Largest response body; Neon answers a larger one with HTTP 507. Default 64 MiB, as on Neon. */
+  maxResponseBytes?: number;
+  /**
+   * The statement_timeout (ms) every request starts with; a request may SET its own, 0 = none.
+   * Default 120 s: a runaway statement ends instead of holding the one connection forever. The
+   * server enforces it (PGlite cannot): the request fails with 57014; with a dataDir the statement
+   * is stopped and the database reopened, in memory it is stopped, losing the database, only if
+   * still running at twice the timeout (see pglite-backend.ts).
+   */
+  statementTimeoutMs?: number;
   /**
    * Real Postgres behind the same protocol. Not implemented: it needs the `pg`
    * package, which is not installed. Passing it throws.
@@ -47,8 +57,17 @@ export interface NeonLocalServer {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 120_000;
 
 class PayloadTooLargeError extends Error {}
+
+/** Neon's proxy message for a response over its limit (SqlOverHttpError::ResponseTooLarge). */
+class ResponseTooLargeError extends Error {
+  constructor(maxBytes: number) {
+    super(`response is too large (max is ${maxBytes} bytes)`);
+  }
+}
 
 export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<NeonLocalServer> {
   if (options.postgresUrl !== undefined) {
@@ -57,13 +76,16 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const counters: NeonLocalStats = { requests: 0, queries: 0 };
 
   const backend = await createPgliteBackend({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     onStatement: () => {
       counters.queries += 1;
     },
+    log,
   });
 
   const inFlight = new Set<Promise<void>>();
@@ -100,6 +122,12 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   }
 
   async function handleSql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Neon cancels the work of a client that has gone: here queued work is dropped, a batch stops.
+    const clientGone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) clientGone.abort();
+    });
+    const control = { signal: clientGone.signal };
     // Delay outside the backend lock so concurrent requests each pay it once, as over a network.
     const delay = latencyMs > 0 ? sleep(latencyMs) : Promise.resolve();
     let body: string;
@@ -114,23 +142,42 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
     try {
       const request = parseSqlRequest(req.headers, body);
       if (request.kind === 'single') {
-        const result = await backend.query(request.statement);
-        return sendJson(res, 200, resultToJson(result, request.statement.arrayMode ?? request.arrayMode));
+        const result = await backend.query(request.statement, control);
+        return send(res, 200, responseBody(resultToJson(result, request.statement.arrayMode ?? request.arrayMode)));
       }
-      const results = await backend.batch(request.statements, request.transaction);
-      const responseHeaders = echoTransactionHeaders(request.transaction);
-      return sendJson(
-        res,
-        200,
-        { results: results.map((result, i) => resultToJson(result, request.statements[i]?.arrayMode ?? request.arrayMode)) },
-        responseHeaders,
-      );
+      let payload = '';
+      await backend.batch(request.statements, request.transaction, {
+        ...control,
+        // Neon builds the response inside the transaction: one too large rolls the batch back.
+        beforeCommit: (results: StatementResult[]) => {
+          payload = responseBody({
+            results: results.map((result, i) => resultToJson(result, request.statements[i]?.arrayMode ?? request.arrayMode)),
+          });
+        },
+      });
+      return send(res, 200, payload, echoTransactionHeaders(request.transaction));
     } catch (error) {
+      if (error instanceof ClientGoneError) return log('neon-local: dropped the work of a client that has gone');
+      if (error instanceof ResponseTooLargeError) return sendJson(res, 507, { message: error.message });
       if (error instanceof PostgresError || error instanceof ProtocolError) {
         return sendJson(res, 400, errorToJson(error));
       }
       throw error;
     }
+  }
+
+  /** The JSON response, refused as Neon refuses one over its size limit. */
+  function responseBody(body: unknown): string {
+    let payload: string;
+    try {
+      payload = JSON.stringify(body);
+    } catch (error) {
+      // Longer than a JavaScript string can be: far over any limit.
+      if (error instanceof RangeError) throw new ResponseTooLargeError(maxResponseBytes);
+      throw error;
+    }
+    if (Buffer.byteLength(payload) > maxResponseBytes) throw new ResponseTooLargeError(maxResponseBytes);
+    return payload;
   }
 
   try {
@@ -205,7 +252,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
+  send(res, status, JSON.stringify(body), headers);
+}
+
+function send(res: ServerResponse, status: number, payload: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),

@@ -42,3 +42,18 @@ export async function caught(fn: () => Promise<unknown>): Promise<Record<string,
   }
   throw new Error('expected an error, none was thrown');
 }
+
+/** A driver for `server` (fetchEndpoint is global: call this again after using another server). */
+export function driverFor(server: NeonLocalServer) {
+  neonConfig.fetchEndpoint = server.sqlEndpoint;
+  return neon(CONNECTION_STRING);
+}
+
+/** Waits until `condition` holds (polling), failing after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless';
 import { startNeonLocal, type NeonLocalServer } from '../../scripts/neon-local/server.js';
-import { CONNECTION_STRING, caught, startWithDriver } from './helpers.js';
+import { CONNECTION_STRING, caught, driverFor, startWithDriver } from './helpers.js';
 
 let server: NeonLocalServer;
 let sql: NeonQueryFunction<false, false>;
@@ -18,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** Use a specific server for the driver from here on (fetchEndpoint is global). */
-function driverFor(target: NeonLocalServer): NeonQueryFunction<false, false> {
-  neonConfig.fetchEndpoint = target.sqlEndpoint;
-  return neon(CONNECTION_STRING);
-}
 
 describe('stats', () => {
   it('counts one request per driver call and every statement run', async () => {
