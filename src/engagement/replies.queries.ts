@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
 import type { Database } from '../db/client';
 import type { DraftReplySchema } from './replies.schemas';
@@ -12,14 +12,12 @@ export type DraftVerdict = {
   inserted: number;
 };
 
-/** Lower case, every run of non-alphanumerics a single space: claims then match as whole words. */
-const words = (text: SQL) => sql`(' ' || trim(regexp_replace(lower(${text}), '[^[:alnum:]]+', ' ', 'g')) || ' ')`;
-
 /**
  * Drafts a reply in ONE statement, checked against the client's default brand kit: inserted only
  * when the decision is this client's, the client has a default kit with a reply signature, the
- * content contains that signature (exactly) and none of the kit's prohibited claims (case-insensitive,
- * whole words or phrases: "cure" matches "Cure!" but not "secure"). The verdict says which rule failed.
+ * content contains that signature (exactly) and none of the kit's prohibited claims in any form of
+ * their words (`app_private.contains_claim`: "cure" matches "Cured!" and "curative", not "secure").
+ * The verdict says which rule failed.
  */
 export function draftReply(db: Database, clientId: string, decisionId: string, id: string, input: z.infer<typeof DraftReplySchema>) {
   const content = sql`${input.content}::text`;
@@ -38,8 +36,7 @@ export function draftReply(db: Database, clientId: string, decisionId: string, i
              (select reply_signature from kit) as signature,
              coalesce((select strpos(${content}, k.reply_signature) > 0 from kit k), false) as signed,
              coalesce((select jsonb_agg(claim order by claim) from kit k, unnest(k.prohibited_claims) as claim
-                       where ${words(sql`claim`)} <> '  '
-                         and strpos(${words(content)}, ${words(sql`claim`)}) > 0), '[]'::jsonb) as violations
+                       where app_private.contains_claim(${content}, claim)), '[]'::jsonb) as violations
     ),
     inserted as (
       insert into replies (id, client_id, decision_id, content, archetype, platform, utm_code, reply_type)
