@@ -41,7 +41,7 @@ export function draftReply(db: Database, clientId: string, decisionId: string, i
     inserted as (
       insert into replies (id, client_id, decision_id, content, archetype, platform, utm_code, reply_type)
       select ${id}::uuid, ${clientId}::uuid, d.id, ${content}, coalesce(${input.archetype ?? null}::archetype, d.archetype),
-             d.platform, ${input.utm_code ?? null}, coalesce(${input.reply_type ?? null}::reply_type, 'direct_reply')
+             d.platform, ${input.utm_code}, coalesce(${input.reply_type ?? null}::reply_type, 'direct_reply')
       from decision d, verdict v
       where v.signature is not null and v.signed and jsonb_array_length(v.violations) = 0
       returning id

@@ -37,10 +37,13 @@ export const DraftReplySchema = body({
   content: ReplyContentSchema.openapi({
     description:
       "10–1000 characters. Must contain the reply signature of the client's default brand kit and none of its " +
-      'prohibited claims (case-insensitive, whole words or phrases).',
+      'prohibited claims in any form of their words (README "Brand rules").',
     example: 'A steady bedtime and magnesium glycinate helped a lot of people. —Antone (Vita)',
   }),
-  utm_code: UtmCodeSchema.optional().openapi({ example: 'twitter_sleep_01' }),
+  utm_code: UtmCodeSchema.openapi({
+    description: 'Campaign attribution of the reply (seed 003: required, `^[a-z0-9_-]+$`, at most 100 characters).',
+    example: 'twitter_sleep_01',
+  }),
   archetype: ArchetypeSchema.optional().openapi({ description: "Default: the decision's archetype." }),
   reply_type: ReplyTypeSchema.optional(),
 }).openapi('DraftReply');

@@ -40,7 +40,7 @@ beforeAll(async () => {
   email = rows![0]!.email as string;
 });
 
-const draft = async (token: string, content: string) => call('POST', `/v1/decisions/${a.decisions}/replies`, { token, body: { content } });
+const draft = async (token: string, content: string) => call('POST', `/v1/decisions/${a.decisions}/replies`, { token, body: { content, utm_code: 'probe_1' } });
 
 describe('a refused draft tells a service client which kind of rule it broke, never the rule', () => {
   it('names no claim, however many the attacker probes at once, and stores nothing', async () => {
