@@ -54,16 +54,30 @@ export const tokenAs = (ids: FixtureIds, role: Role, userId: string = ids.users)
  * `service`, a new key otherwise.
  */
 export async function apiKeyTokenAs(ids: FixtureIds, role: Role): Promise<string> {
-  let keyId = ids.api_keys;
-  if (role !== 'service') {
-    keyId = crypto.randomUUID();
-    const hash = (crypto.randomUUID() + crypto.randomUUID()).replaceAll('-', '').slice(0, 64);
-    await asSystem(
-      sql`insert into api_keys (id, client_id, name, prefix, key_hash, role)
-          values (${keyId}, ${ids.clients}, ${`${role} key`}, 'eda_fx', ${hash}, ${role}::api_key_role)`,
-    );
-  }
+  const keyId = role === 'service' ? ids.api_keys : await newApiKey(ids, role);
   return tokenFor({ clientId: ids.clients, userId: keyId, role, kind: 'api_key' });
+}
+
+/** A new API key row of the fixture's client with `role` (system path; `revoked` makes it revoked already); returns its id. */
+export async function newApiKey(ids: FixtureIds, role: string, options: { revoked?: boolean } = {}): Promise<string> {
+  const keyId = crypto.randomUUID();
+  const hash = (crypto.randomUUID() + crypto.randomUUID()).replaceAll('-', '').slice(0, 64);
+  await asSystem(
+    sql`insert into api_keys (id, client_id, name, prefix, key_hash, role, revoked_at)
+        values (${keyId}, ${ids.clients}, ${`${role} key`}, 'eda_fx', ${hash}, ${role}::api_key_role, ${options.revoked ? sql`now()` : null})`,
+  );
+  return keyId;
+}
+
+/** A new member of the fixture's client with `role` (a new user, system path). */
+export async function newMember(ids: FixtureIds, role: string): Promise<{ userId: string; membershipId: string }> {
+  const membershipId = crypto.randomUUID();
+  const [rows] = await asSystem(
+    sql`insert into memberships (id, client_id, user_id, role)
+        values (${membershipId}, ${ids.clients}, app_private.ensure_user(${`m-${membershipId}@example.test`}), ${role}::member_role)
+        returning user_id`,
+  );
+  return { userId: rows![0]!.user_id as string, membershipId };
 }
 
 /** One page of a list endpoint. */

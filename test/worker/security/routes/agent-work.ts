@@ -50,9 +50,6 @@ export async function seedSkill(prefix = 'suite'): Promise<string> {
   return name;
 }
 
-const run = (path: (id: string) => string) => ({ table: 'runs', id: (a: FixtureIds) => a.runs, path });
-const output = (path: (id: string) => string) => ({ table: 'outputs', id: (a: FixtureIds) => a.outputs, path });
-
 /** Skills, runs (and their state machine), outputs, feedback. */
 export const AGENT_WORK_ROUTES: Record<string, RouteSpec> = {
   'GET /v1/skills': { valid: async () => ({ path: '/v1/skills?limit=5&q=fixture' }) },
@@ -63,53 +60,37 @@ export const AGENT_WORK_ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'GET /v1/skills/{name}': { valid: async () => ({ path: '/v1/skills/fixture-skill' }) },
-  'PATCH /v1/skills/{name}': {
-    valid: async () => ({ path: `/v1/skills/${await seedSkill()}`, body: { description: 'Edited by the suite' } }),
-  },
+  'PATCH /v1/skills/{name}': { valid: async () => ({ path: `/v1/skills/${await seedSkill()}`, body: { description: 'Edited by the suite' } }) },
   'GET /v1/skills/{name}/feedback-summary': { valid: async () => ({ path: '/v1/skills/fixture-skill/feedback-summary?days=30' }) },
   'POST /v1/runs': { valid: async () => ({ path: '/v1/runs', body: { skill: 'fixture-skill', user_message: 'Write a headline' } }) },
   'GET /v1/runs': { valid: async () => ({ path: '/v1/runs?include=outputs&limit=5' }) },
-  'GET /v1/runs/{id}': { valid: async (a) => ({ path: `/v1/runs/${a.runs}` }), resource: run((id) => `/v1/runs/${id}`) },
-  'POST /v1/runs/{id}/start': {
-    valid: async (a) => ({ path: `/v1/runs/${await seedRun(a, 'queued')}/start` }),
-    resource: run((id) => `/v1/runs/${id}/start`),
-  },
+  'GET /v1/runs/{id}': { valid: async (a) => ({ path: `/v1/runs/${a.runs}` }) },
+  'POST /v1/runs/{id}/start': { valid: async (a) => ({ path: `/v1/runs/${await seedRun(a, 'queued')}/start` }) },
   'POST /v1/runs/{id}/complete': {
     valid: async (a) => ({
       path: `/v1/runs/${await seedRun(a, 'running')}/complete`,
       body: { tokens_input: 120, tokens_output: 480, model: 'suite-model' },
     }),
-    resource: run((id) => `/v1/runs/${id}/complete`),
   },
   'POST /v1/runs/{id}/fail': {
     valid: async (a) => ({ path: `/v1/runs/${await seedRun(a, 'running')}/fail`, body: { error_message: 'Suite failure' } }),
-    resource: run((id) => `/v1/runs/${id}/fail`),
   },
-  'POST /v1/runs/{id}/cancel': {
-    valid: async (a) => ({ path: `/v1/runs/${await seedRun(a, 'queued')}/cancel` }),
-    resource: run((id) => `/v1/runs/${id}/cancel`),
-  },
+  'POST /v1/runs/{id}/cancel': { valid: async (a) => ({ path: `/v1/runs/${await seedRun(a, 'queued')}/cancel` }) },
   'POST /v1/runs/{id}/outputs': {
     valid: async (a) => ({ path: `/v1/runs/${a.runs}/outputs`, body: { format: 'markdown', title: 'Suite output', content: '# Hello' } }),
-    resource: run((id) => `/v1/runs/${id}/outputs`),
   },
-  'GET /v1/outputs/{id}': { valid: async (a) => ({ path: `/v1/outputs/${a.outputs}` }), resource: output((id) => `/v1/outputs/${id}`) },
+  'GET /v1/outputs/{id}': { valid: async (a) => ({ path: `/v1/outputs/${a.outputs}` }) },
   'GET /v1/outputs/{id}/content': {
     valid: async (a) => {
       await storeContent(a.outputs, '# Fixture output');
       return { path: `/v1/outputs/${a.outputs}/content` };
     },
-    resource: output((id) => `/v1/outputs/${id}/content`),
   },
   'POST /v1/outputs/{id}/feedback': {
     valid: async (a) => ({
       path: `/v1/outputs/${await seedOutput(a)}/feedback`,
       body: { overall_score: 4, source: 'api', what_worked_well: 'Clear structure' },
     }),
-    resource: output((id) => `/v1/outputs/${id}/feedback`),
   },
-  'GET /v1/outputs/{id}/feedback': {
-    valid: async (a) => ({ path: `/v1/outputs/${a.outputs}/feedback` }),
-    resource: output((id) => `/v1/outputs/${id}/feedback`),
-  },
+  'GET /v1/outputs/{id}/feedback': { valid: async (a) => ({ path: `/v1/outputs/${a.outputs}/feedback` }) },
 };

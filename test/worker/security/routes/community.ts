@@ -22,13 +22,6 @@ async function newChampion(a: FixtureIds, dmSent = false): Promise<string> {
   return id;
 }
 
-const competitor = { table: 'competitors', id: (a: FixtureIds) => a.competitors, path: (id: string) => `/v1/competitors/${id}` };
-const champion = (suffix = '') => ({
-  table: 'community_champions',
-  id: (a: FixtureIds) => a.community_champions,
-  path: (id: string) => `/v1/community-champions/${id}${suffix}`,
-});
-
 /** Competitors, competitive mentions, community champions. */
 export const COMMUNITY_ROUTES: Record<string, RouteSpec> = {
   'GET /v1/competitors': { valid: async () => ({ path: '/v1/competitors?category=direct' }) },
@@ -38,12 +31,9 @@ export const COMMUNITY_ROUTES: Record<string, RouteSpec> = {
       body: { name: `Suite rival ${crypto.randomUUID()}`, category: 'direct', primary_mechanism: 'gummies', brand_keywords: ['rival'] },
     }),
   },
-  'GET /v1/competitors/{id}': { valid: async (a) => ({ path: `/v1/competitors/${a.competitors}` }), resource: competitor },
-  'PATCH /v1/competitors/{id}': {
-    valid: async (a) => ({ path: `/v1/competitors/${a.competitors}`, body: { primary_mechanism: 'Suite edit' } }),
-    resource: competitor,
-  },
-  'DELETE /v1/competitors/{id}': { valid: async (a) => ({ path: `/v1/competitors/${await newCompetitor(a)}` }), resource: competitor },
+  'GET /v1/competitors/{id}': { valid: async (a) => ({ path: `/v1/competitors/${a.competitors}` }) },
+  'PATCH /v1/competitors/{id}': { valid: async (a) => ({ path: `/v1/competitors/${a.competitors}`, body: { primary_mechanism: 'Suite edit' } }) },
+  'DELETE /v1/competitors/{id}': { valid: async (a) => ({ path: `/v1/competitors/${await newCompetitor(a)}` }) },
   'POST /v1/competitive-mentions': {
     valid: async (a) => ({
       path: '/v1/competitive-mentions',
@@ -55,28 +45,14 @@ export const COMMUNITY_ROUTES: Record<string, RouteSpec> = {
     valid: async (a) => ({ path: '/v1/community-champions', body: { author_id: a.authors, tier: 'silver', engagement_count: 3 } }),
   },
   'GET /v1/community-champions': { valid: async () => ({ path: '/v1/community-champions?tier=bronze' }) },
-  'GET /v1/community-champions/{id}': {
-    valid: async (a) => ({ path: `/v1/community-champions/${a.community_champions}` }),
-    resource: champion(),
-  },
-  'POST /v1/community-champions/{id}/dm-sent': {
-    valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/dm-sent` }),
-    resource: champion('/dm-sent'),
-  },
+  'GET /v1/community-champions/{id}': { valid: async (a) => ({ path: `/v1/community-champions/${a.community_champions}` }) },
+  'POST /v1/community-champions/{id}/dm-sent': { valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/dm-sent` }) },
   'POST /v1/community-champions/{id}/dm-response': {
     valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a, true)}/dm-response`, body: { dm_response: 'accepted' } }),
-    resource: champion('/dm-response'),
   },
-  'POST /v1/community-champions/{id}/sample-sent': {
-    valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/sample-sent` }),
-    resource: champion('/sample-sent'),
-  },
-  'POST /v1/community-champions/{id}/converted': {
-    valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/converted` }),
-    resource: champion('/converted'),
-  },
+  'POST /v1/community-champions/{id}/sample-sent': { valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/sample-sent` }) },
+  'POST /v1/community-champions/{id}/converted': { valid: async (a) => ({ path: `/v1/community-champions/${await newChampion(a)}/converted` }) },
   'POST /v1/community-champions/{id}/advocate-status': {
     valid: async (a) => ({ path: `/v1/community-champions/${a.community_champions}/advocate-status`, body: { advocate_status: 'active' } }),
-    resource: champion('/advocate-status'),
   },
 };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { generateApiKey } from '../../../../src/auth/api-keys';
 import { asSystem } from '../../../helpers/db';
+import { newApiKey, newMember } from '../../../helpers/fixtures';
 import type { FixtureIds } from '../../../helpers/tenant-fixture';
 import type { RouteSpec } from './types';
 
@@ -9,15 +10,6 @@ const BRAND_KIT = {
   tone: { voice: 'friendly', personality: ['warm'], do_list: ['be brief'], dont_list: ['hype'] },
   colors: { primary: '#336699' },
 };
-
-async function newMember(a: FixtureIds, role = 'viewer'): Promise<string> {
-  const id = crypto.randomUUID();
-  await asSystem(
-    sql`insert into memberships (id, client_id, user_id, role)
-        values (${id}, ${a.clients}, app_private.ensure_user(${`m-${id}@example.test`}), ${role})`,
-  );
-  return id;
-}
 
 async function newBrandKit(a: FixtureIds): Promise<string> {
   const id = crypto.randomUUID();
@@ -51,43 +43,20 @@ export const CORE_ROUTES: Record<string, RouteSpec> = {
     },
   },
   'GET /v1/clients': { valid: async () => ({ path: '/v1/clients?limit=5' }) },
-  'PATCH /v1/clients/{id}': {
-    valid: async (a) => ({ path: `/v1/clients/${a.clients}`, body: { name: 'Renamed by the suite' } }),
-  },
+  'PATCH /v1/clients/{id}': { valid: async (a) => ({ path: `/v1/clients/${a.clients}`, body: { name: 'Renamed by the suite' } }) },
   'GET /v1/members': { valid: async () => ({ path: '/v1/members' }) },
-  'POST /v1/members': {
-    valid: async () => ({ path: '/v1/members', body: { email: `new-${crypto.randomUUID()}@example.test`, role: 'viewer' } }),
-  },
+  'POST /v1/members': { valid: async () => ({ path: '/v1/members', body: { email: `new-${crypto.randomUUID()}@example.test`, role: 'viewer' } }) },
   'PATCH /v1/members/{id}': {
-    valid: async (a) => ({ path: `/v1/members/${await newMember(a)}`, body: { role: 'editor' } }),
-    resource: { table: 'memberships', id: (a) => a.memberships, path: (id) => `/v1/members/${id}` },
+    valid: async (a) => ({ path: `/v1/members/${(await newMember(a, 'viewer')).membershipId}`, body: { role: 'editor' } }),
   },
-  'DELETE /v1/members/{id}': {
-    valid: async (a) => ({ path: `/v1/members/${await newMember(a)}` }),
-    resource: { table: 'memberships', id: (a) => a.memberships, path: (id) => `/v1/members/${id}` },
-  },
+  'DELETE /v1/members/{id}': { valid: async (a) => ({ path: `/v1/members/${(await newMember(a, 'viewer')).membershipId}` }) },
   'GET /v1/api-keys': { valid: async () => ({ path: '/v1/api-keys' }) },
   'POST /v1/api-keys': { valid: async () => ({ path: '/v1/api-keys', body: { name: 'Suite key', role: 'service' } }) },
-  'DELETE /v1/api-keys/{id}': {
-    valid: async (a) => ({ path: `/v1/api-keys/${a.api_keys}` }),
-    resource: { table: 'api_keys', id: (a) => a.api_keys, path: (id) => `/v1/api-keys/${id}` },
-  },
+  'DELETE /v1/api-keys/{id}': { valid: async (a) => ({ path: `/v1/api-keys/${await newApiKey(a, 'service')}` }) },
   'GET /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits' }) },
   'POST /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits', body: BRAND_KIT }) },
-  'GET /v1/brand-kits/{id}': {
-    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}` }),
-    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
-  },
-  'PATCH /v1/brand-kits/{id}': {
-    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}`, body: { description: 'Suite edit' } }),
-    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
-  },
-  'DELETE /v1/brand-kits/{id}': {
-    valid: async (a) => ({ path: `/v1/brand-kits/${await newBrandKit(a)}` }),
-    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}` },
-  },
-  'POST /v1/brand-kits/{id}/default': {
-    valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}/default` }),
-    resource: { table: 'brand_kits', id: (a) => a.brand_kits, path: (id) => `/v1/brand-kits/${id}/default` },
-  },
+  'GET /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}` }) },
+  'PATCH /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}`, body: { description: 'Suite edit' } }) },
+  'DELETE /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${await newBrandKit(a)}` }) },
+  'POST /v1/brand-kits/{id}/default': { valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}/default` }) },
 };

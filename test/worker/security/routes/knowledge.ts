@@ -8,7 +8,7 @@ const embedding = (seed: number) => Array.from({ length: EMBEDDING_DIMENSIONS },
 const literal = (values: number[]) => `[${values.join(',')}]`;
 
 /** A fresh knowledge base of client `a` with two chunks (system path), so destructive routes never touch the fixture rows. */
-async function newKnowledgeBase(a: FixtureIds): Promise<{ kb: string; chunk: string }> {
+export async function newKnowledgeBase(a: FixtureIds): Promise<{ kb: string; chunk: string }> {
   const kb = crypto.randomUUID();
   const chunk = crypto.randomUUID();
   await asSystem(
@@ -27,24 +27,6 @@ const ingestBody = () => ({
   ],
 });
 
-// The cross-tenant check calls `resource.id(a)` and then `resource.path(id)`; a chunk's path also
-// needs its knowledge base, which is client a's fixture knowledge base.
-let victim: FixtureIds | undefined;
-const chunkResource = {
-  table: 'knowledge_chunks',
-  id: (a: FixtureIds) => {
-    victim = a;
-    return a.knowledge_chunks;
-  },
-  path: (id: string) => `/v1/knowledge-bases/${victim!.knowledge_bases}/chunks/${id}`,
-};
-
-const kbResource = (suffix = '') => ({
-  table: 'knowledge_bases',
-  id: (a: FixtureIds) => a.knowledge_bases,
-  path: (id: string) => `/v1/knowledge-bases/${id}${suffix}`,
-});
-
 /** Knowledge bases, chunks and search. */
 export const KNOWLEDGE_ROUTES: Record<string, RouteSpec> = {
   'GET /v1/knowledge-bases': { valid: async () => ({ path: '/v1/knowledge-bases?limit=5&source_type=faq&is_active=true' }) },
@@ -54,36 +36,21 @@ export const KNOWLEDGE_ROUTES: Record<string, RouteSpec> = {
       body: { name: 'Product manual', description: 'v2 manual', source_type: 'document', source_ref: 'https://example.test/manual.pdf' },
     }),
   },
-  'GET /v1/knowledge-bases/{id}': {
-    valid: async (a) => ({ path: `/v1/knowledge-bases/${a.knowledge_bases}` }),
-    resource: kbResource(),
-  },
+  'GET /v1/knowledge-bases/{id}': { valid: async (a) => ({ path: `/v1/knowledge-bases/${a.knowledge_bases}` }) },
   'PATCH /v1/knowledge-bases/{id}': {
     valid: async (a) => ({ path: `/v1/knowledge-bases/${a.knowledge_bases}`, body: { description: 'Edited by the suite' } }),
-    resource: kbResource(),
   },
-  'DELETE /v1/knowledge-bases/{id}': {
-    valid: async (a) => ({ path: `/v1/knowledge-bases/${(await newKnowledgeBase(a)).kb}` }),
-    resource: kbResource(),
-  },
+  'DELETE /v1/knowledge-bases/{id}': { valid: async (a) => ({ path: `/v1/knowledge-bases/${(await newKnowledgeBase(a)).kb}` }) },
   'POST /v1/knowledge-bases/{id}/chunks': {
     valid: async (a) => ({ path: `/v1/knowledge-bases/${(await newKnowledgeBase(a)).kb}/chunks`, body: ingestBody() }),
-    resource: kbResource('/chunks'),
   },
-  'GET /v1/knowledge-bases/{id}/chunks': {
-    valid: async (a) => ({ path: `/v1/knowledge-bases/${a.knowledge_bases}/chunks?limit=10` }),
-    resource: kbResource('/chunks'),
-  },
-  'DELETE /v1/knowledge-bases/{id}/chunks': {
-    valid: async (a) => ({ path: `/v1/knowledge-bases/${(await newKnowledgeBase(a)).kb}/chunks` }),
-    resource: kbResource('/chunks'),
-  },
+  'GET /v1/knowledge-bases/{id}/chunks': { valid: async (a) => ({ path: `/v1/knowledge-bases/${a.knowledge_bases}/chunks?limit=10` }) },
+  'DELETE /v1/knowledge-bases/{id}/chunks': { valid: async (a) => ({ path: `/v1/knowledge-bases/${(await newKnowledgeBase(a)).kb}/chunks` }) },
   'DELETE /v1/knowledge-bases/{id}/chunks/{chunk_id}': {
     valid: async (a) => {
       const { kb, chunk } = await newKnowledgeBase(a);
       return { path: `/v1/knowledge-bases/${kb}/chunks/${chunk}` };
     },
-    resource: chunkResource,
   },
   'POST /v1/knowledge/search': {
     valid: async () => ({ path: '/v1/knowledge/search', body: { mode: 'hybrid', query: 'shipping', embedding: embedding(1), k: 5 } }),

@@ -32,12 +32,6 @@ async function newSegment(a: FixtureIds): Promise<string> {
   return key;
 }
 
-const experiment = (suffix = '') => ({
-  table: 'experiments',
-  id: (a: FixtureIds) => a.experiments,
-  path: (id: string) => `/v1/experiments/${id}${suffix}`,
-});
-
 /** KPI metrics, experiments, weight adjustments, learning events, randomized experiments, segmented weights. */
 export const LEARNING_ROUTES: Record<string, RouteSpec> = {
   'POST /v1/kpi-metrics/bulk': {
@@ -62,23 +56,13 @@ export const LEARNING_ROUTES: Record<string, RouteSpec> = {
       body: { name: `Suite experiment ${crypto.randomUUID()}`, variant_a: { tone: 'coach' }, variant_b: { tone: 'checklist' }, metric: 'reply_ctr' },
     }),
   },
-  'GET /v1/experiments/{id}': { valid: async (a) => ({ path: `/v1/experiments/${a.experiments}` }), resource: experiment() },
-  'PATCH /v1/experiments/{id}': {
-    valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}`, body: { description: 'Suite edit' } }),
-    resource: experiment(),
-  },
-  'DELETE /v1/experiments/{id}': { valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}` }), resource: experiment() },
-  'POST /v1/experiments/{id}/start': {
-    valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}/start` }),
-    resource: experiment('/start'),
-  },
-  'POST /v1/experiments/{id}/stop': {
-    valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a, 'running')}/stop` }),
-    resource: experiment('/stop'),
-  },
+  'GET /v1/experiments/{id}': { valid: async (a) => ({ path: `/v1/experiments/${a.experiments}` }) },
+  'PATCH /v1/experiments/{id}': { valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}`, body: { description: 'Suite edit' } }) },
+  'DELETE /v1/experiments/{id}': { valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}` }) },
+  'POST /v1/experiments/{id}/start': { valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a)}/start` }) },
+  'POST /v1/experiments/{id}/stop': { valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a, 'running')}/stop` }) },
   'POST /v1/experiments/{id}/conclude': {
     valid: async (a) => ({ path: `/v1/experiments/${await newExperiment(a, 'stopped')}/conclude`, body: { winner: 'b', results: { ctr_b: 0.12 } } }),
-    resource: experiment('/conclude'),
   },
   'POST /v1/weight-adjustments': {
     valid: async () => ({
@@ -104,7 +88,6 @@ export const LEARNING_ROUTES: Record<string, RouteSpec> = {
   'GET /v1/learning-events': { valid: async () => ({ path: '/v1/learning-events?evaluated=false' }) },
   'POST /v1/learning-events/{id}/evaluate': {
     valid: async (a) => ({ path: `/v1/learning-events/${await newLearningEvent(a)}/evaluate`, body: { actual_improvement: 0.04, accuracy: 0.8, evaluated_at: '2026-11-09T12:00:00Z' } }),
-    resource: { table: 'learning_events', id: (a) => a.learning_events, path: (id) => `/v1/learning-events/${id}/evaluate` },
   },
   'POST /v1/randomized-experiments': {
     valid: async (a) => ({

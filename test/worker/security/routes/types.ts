@@ -8,8 +8,9 @@ export interface ValidRequest {
 export interface RouteSpec {
   /** Not behind a token (health, docs, API-key exchange). */
   public?: true;
-  /** A request that succeeds (2xx) for the route's first role, for client `a`; may create what it needs first. */
+  /**
+   * A request that succeeds (2xx) for every role the route admits, for client `a`. What it changes
+   * or deletes it creates first, so calling it again, or after any other, succeeds again.
+   */
   valid: (a: FixtureIds) => Promise<ValidRequest>;
-  /** For routes on one resource: the table and the fixture row of client `a` it addresses. */
-  resource?: { table: string; id: (a: FixtureIds) => string; path: (id: string) => string };
 }
