@@ -1,13 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBundleBench } from './bundle';
 import { runHealthBench } from './health';
+import { runIngestBench } from './ingest';
+import { runLoadBench } from './load';
+import { runOverheadBench } from './overhead';
 import { runVectorSearchBench } from './vector-search';
 
 /**
  * `npm run bench`: every benchmark, figures recorded in bench/results/ (never timed assertions in
  * tests). `npm run bench -- --sizes 10000,100000` for the full vector search run (about 25 minutes
- * here: PGlite is single-threaded WASM); `--only health` or `--only vector` for one of them.
+ * here: PGlite is single-threaded WASM); `--only health|vector|overhead|bundle|load|ingest` for one of them.
  */
 const { values } = parseArgs({
   options: {
@@ -24,9 +28,17 @@ const record = (name: string, figures: unknown) => {
   console.log(`recorded bench/results/${name}.json`);
 };
 
-if (values.only !== 'vector') {
+const runs = (part: string) => values.only === undefined || values.only === part;
+
+if (runs('health')) {
   record('health', await runHealthBench(Number(values.requests), values.latencies.split(',').map(Number)));
 }
-if (values.only !== 'health') {
+if (runs('vector')) {
   record('vector-search', await runVectorSearchBench({ sizes: values.sizes.split(',').map(Number) }));
 }
+if (runs('overhead')) {
+  record('overhead', await runOverheadBench({ latencyMs: 20, requests: 100, warmup: 10, log: console.log }));
+}
+if (runs('bundle')) record('bundle', await runBundleBench({ runs: 7, log: console.log }));
+if (runs('load')) record('load', await runLoadBench({ seconds: 25, connections: [10, 50], latencyMs: 20, log: console.log }));
+if (runs('ingest')) record('ingest', await runIngestBench());

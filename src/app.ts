@@ -9,18 +9,17 @@ import { healthRouter } from './health/health.index';
 import { knowledgeRouter } from './knowledge/knowledge.index';
 import { learningRouter } from './learning/learning.index';
 import { membersRouter } from './members/members.index';
-import { createRouter } from './lib/create-router';
-import { onError, onNotFound } from './lib/error-handler';
-import { withBodyLimit, withRequestContext, withRequestId, withSecurityHeaders } from './lib/middleware';
+import { createAppShell } from './lib/areas';
 import { registerOpenApi } from './lib/openapi';
 
-/** The whole API: middleware order, then one router per area. */
+/**
+ * The whole API: the middleware and error handling (`createAppShell`), then one router per area.
+ * The Worker serves each area from an app of its own router, built on first use (src/lib/areas.ts);
+ * this app serves the rest (the OpenAPI document, the reference page, paths of no route), and is
+ * the API's type and definitions for the typed client and the tests.
+ */
 export function createApp() {
-  const app = createRouter();
-  app.use(withSecurityHeaders);
-  app.use(withRequestId);
-  app.use(withRequestContext);
-  app.use(withBodyLimit);
+  const app = createAppShell();
 
   // Chained, so the app's type carries every route (for the typed `hc` client).
   const routes = app
@@ -37,8 +36,6 @@ export function createApp() {
     .route('/', auditRouter);
 
   registerOpenApi(app);
-  app.notFound(onNotFound);
-  app.onError(onError);
   return routes;
 }
 

@@ -1,8 +1,7 @@
-import { createApp } from './app';
+import { createLazyFetch } from './lib/areas';
 import type { Bindings } from './lib/types';
 
-const app = createApp();
-
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  // Each area of the API is built on its first request; the whole API (src/app.ts) for any other path.
+  fetch: createLazyFetch(() => import('./app').then((m) => m.createApp())),
 } satisfies ExportedHandler<Bindings>;

@@ -13,10 +13,28 @@ interface JournalEntry {
 }
 
 /**
+ * ANALYZE of every table the connecting role owns (or is a member of the owner of), in one
+ * statement: planner statistics current after a schema change or a bulk load, as Neon's
+ * autovacuum would soon make them. Catalogs are left to the database.
+ */
+export async function analyzeTables(sql: NeonQueryFunction<false, false>): Promise<string[]> {
+  const rows = (await sql`
+    SELECT format('%I.%I', n.nspname, c.relname) AS name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND left(n.nspname, 3) <> 'pg_'
+      AND pg_has_role(c.relowner, 'USAGE')
+    ORDER BY 1`) as { name: string }[];
+  const tables = rows.map((row) => row.name);
+  if (tables.length > 0) await sql.query(`ANALYZE ${tables.join(', ')}`);
+  return tables;
+}
+
+/**
  * Applies the pending migrations of `drizzle/`, each as ONE transaction (a Neon batch):
  * a failing statement leaves neither half a migration nor its journal row behind.
  * The journal is drizzle's own `drizzle.__drizzle_migrations`, so drizzle-kit agrees on
- * what is applied. An advisory lock serialises concurrent runs (two CI jobs, say).
+ * what is applied. An advisory lock serialises concurrent runs (two CI jobs, say). When any
+ * was applied, the tables are analyzed (`analyzeTables`).
  */
 export async function applyMigrations(
   sql: NeonQueryFunction<false, false>,
@@ -44,6 +62,7 @@ export async function applyMigrations(
     ]);
     applied.push(tags.get(migration.folderMillis) ?? String(migration.folderMillis));
   }
+  if (applied.length > 0) await analyzeTables(sql);
   return { applied, alreadyApplied: migrations.length - applied.length };
 }
 

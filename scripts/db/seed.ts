@@ -8,6 +8,7 @@ import { systemPrelude } from '../../src/db/context';
 import * as s from '../../src/db/schema';
 import { assertInsertable } from '../../src/db/schema/zod';
 import { connect, targetFromEnv } from './connection';
+import { analyzeTables } from './migrate';
 import { SKILLS, seedId, topicEmbedding } from './seed-data';
 
 type Platform = (typeof s.platform.enumValues)[number];
@@ -383,13 +384,14 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
   return out;
 }
 
-/** Loads the development dataset in one transaction on the system path. Safe to run again. */
+/** Loads the development dataset in one transaction on the system path, then analyzes the tables. Safe to run again. */
 export async function seedDatabase(sql: NeonQueryFunction<false, false>): Promise<{ clients: number; statements: number }> {
   const db = drizzle({ client: sql });
   const inserts = seedStatements(db);
   const statements = [...systemPrelude(), ...inserts, dsql`select count(*)::int as n from clients`];
   const results = await db.batch(statements.map((statement) => db.execute(statement)) as unknown as [BatchItem<'pg'>, ...BatchItem<'pg'>[]]);
   const counted = results.at(-1) as { rows: { n: number }[] };
+  await analyzeTables(sql);
   return { clients: counted.rows[0]?.n ?? 0, statements: inserts.length };
 }
 

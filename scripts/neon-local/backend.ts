@@ -37,6 +37,17 @@ export interface TransactionOptions {
   deferrable: boolean;
 }
 
+/** A table the server analyzed after a request changed more of it than autoanalyze's threshold. */
+export interface AnalyzeEvent {
+  /** Schema-qualified name. */
+  table: string;
+  /** Rows inserted, updated or deleted since its last ANALYZE (`n_mod_since_analyze`). */
+  modified: number;
+  /** `pg_class.reltuples` before the ANALYZE (-1: never analyzed). */
+  reltuples: number;
+  ms: number;
+}
+
 /** What the HTTP layer tells the backend about one request. */
 export interface RequestControl {
   /** Aborted when the client has gone: work not yet started is dropped, a batch stops. */

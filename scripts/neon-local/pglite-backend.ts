@@ -10,11 +10,15 @@
  * Where PGlite would be more lenient than Neon, it is made to fail as Neon does:
  * - requests run as Neon's owner role, not as PGlite's superuser (ROLE_SETUP_SQL);
  * - statement_timeout ends a statement (`bounded`): PGlite itself never fires it.
+ * And where Neon's autovacuum keeps planner statistics current, the server analyzes a table after a
+ * request that changed more of it than autoanalyze's threshold (`autoanalyze`): PGlite has no
+ * autovacuum, and a planner that thinks every table empty plans unlike Neon's.
  */
 import { mkdir } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { protocol, type messages } from '@electric-sql/pglite';
 import {
+  type AnalyzeEvent,
   ClientGoneError,
   POSTGRES_ERROR_FIELDS,
   PostgresError,
@@ -34,6 +38,10 @@ export interface PgliteBackendOptions {
   onStatement?: () => void;
   /** The statement_timeout every request starts with, in ms; 0 = none. */
   statementTimeoutMs?: number;
+  /** Analyze the tables a request changed past autoanalyze's threshold (default true). */
+  autoanalyze?: boolean;
+  /** Called after each such ANALYZE. */
+  onAnalyze?: (event: AnalyzeEvent) => void;
   log?: (line: string) => void;
 }
 
@@ -117,10 +125,13 @@ $$`;
  * ALL minus DISCARD PLANS), so session state such as SET, temp tables or advisory locks never
  * leaks from one HTTP request to the next. Where Neon returns to its login role (SET SESSION
  * AUTHORIZATION DEFAULT), this asserts the owner role anew: PGlite's one session is logged in as
- * its superuser. Then the statement_timeout a request starts with.
+ * its superuser. Then the statement_timeout a request starts with. First, the request's table
+ * statistics are flushed when the reset ends (Postgres flushes them at most once a second, and
+ * PGlite has no idle timer to flush the rest later), so `autoanalyze` sees every change.
  */
 function sessionResetSql(statementTimeoutMs: number): string {
   return [
+    'SELECT pg_stat_force_next_flush()',
     'CLOSE ALL',
     `SET SESSION AUTHORIZATION ${OWNER_ROLE}`,
     'RESET ALL',
@@ -132,6 +143,21 @@ function sessionResetSql(statementTimeoutMs: number): string {
     `SET statement_timeout = ${statementTimeoutMs}`,
   ].join('; ');
 }
+
+/**
+ * The tables autovacuum would analyze now (relation_needs_vacanalyze in autovacuum.c): rows changed
+ * since the last ANALYZE above autovacuum_analyze_threshold + autovacuum_analyze_scale_factor ×
+ * reltuples (50 + 10% by default; a never-analyzed table counts as empty), among the tables the
+ * owner role may analyze. Partitioned parents are left out, as autovacuum leaves them.
+ */
+const ANALYZE_DUE_SQL = `
+SELECT format('%I.%I', n.nspname, c.relname), pg_stat_get_mod_since_analyze(c.oid), c.reltuples
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND left(n.nspname, 3) <> 'pg_'
+  AND pg_has_role(c.relowner, 'USAGE')
+  AND pg_stat_get_mod_since_analyze(c.oid) > current_setting('autovacuum_analyze_threshold')::float8
+        + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0)
+ORDER BY 1`;
 
 interface ProtocolOutcome {
   result: StatementResult;
@@ -157,6 +183,8 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
   const log = options.log ?? (() => {});
   const defaultTimeoutMs = options.statementTimeoutMs ?? 0;
   const resetSql = sessionResetSql(defaultTimeoutMs);
+  const autoanalyze = options.autoanalyze ?? true;
+  const onAnalyze = options.onAnalyze ?? (() => {});
   let closed = false;
 
   /** PGlite in a new worker, Neon's roles in place and a session as the owner role. */
@@ -265,8 +293,27 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
     };
   }
 
+  /**
+   * After a request that may have written: ANALYZE each table changed past the threshold, as
+   * autovacuum would between requests. It runs after the answer, before the next request (Neon's
+   * autovacuum works beside the requests; here the one connection serialises them).
+   */
+  async function analyzeChanged(): Promise<void> {
+    const connection = await current;
+    if (connection.killed) return;
+    const run = request(connection);
+    const due = await run.control(ANALYZE_DUE_SQL);
+    for (const [table, modified, reltuples] of due.rows) {
+      const started = performance.now();
+      await run.control(`ANALYZE ${table}`);
+      const event = { table: table!, modified: Number(modified), reltuples: Number(reltuples), ms: performance.now() - started };
+      log(`neon-local: analyzed ${event.table} (${event.modified} rows changed, reltuples ${event.reltuples}) in ${Math.round(event.ms)} ms`);
+      onAnalyze(event);
+    }
+  }
+
   /** Runs work alone on the connection; answers as soon as it is done, then resets the session before the next. */
-  function exclusive<T>(control: RequestControl, work: (run: ReturnType<typeof request>) => Promise<T>): Promise<T> {
+  function exclusive<T>(control: RequestControl, work: (run: ReturnType<typeof request>) => Promise<T>, writes = true): Promise<T> {
     if (closed) return Promise.reject(new Error('neon-local backend is closed'));
     return new Promise<T>((resolve, reject) => {
       void mutex.run(async () => {
@@ -282,6 +329,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
         }
         try {
           await run?.finish();
+          if (autoanalyze && writes && run) await analyzeChanged();
         } catch (error) {
           log(`neon-local: error: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -306,7 +354,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
         control.beforeCommit?.(results);
         await run.control('COMMIT');
         return results;
-      });
+      }, !txOptions.readOnly);
     },
 
     async close() {

@@ -7,9 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientGoneError, PostgresError, type StatementResult } from './backend.js';
+import { ClientGoneError, PostgresError, type AnalyzeEvent, type StatementResult } from './backend.js';
 import { createPgliteBackend } from './pglite-backend.js';
 import { ProtocolError, errorToJson, parseSqlRequest, resultToJson } from './protocol.js';
+
+export type { AnalyzeEvent } from './backend.js';
 
 export interface NeonLocalOptions {
   /** Directory holding a persistent database; undefined = in-memory. */
@@ -30,6 +32,14 @@ export interface NeonLocalOptions {
    * still running at twice the timeout (see pglite-backend.ts).
    */
   statementTimeoutMs?: number;
+  /**
+   * Analyze a table after a request that changed more of it than autoanalyze's threshold
+   * (autovacuum_analyze_threshold + autovacuum_analyze_scale_factor × reltuples: 50 + 10%), as
+   * Neon's autovacuum does. Default true.
+   */
+  autoanalyze?: boolean;
+  /** Called after each such ANALYZE (benchmarks record them). */
+  onAnalyze?: (event: AnalyzeEvent) => void;
   /**
    * Real Postgres behind the same protocol. Not implemented: it needs the `pg`
    * package, which is not installed. Passing it throws.
@@ -82,6 +92,8 @@ export async function startNeonLocal(options: NeonLocalOptions = {}): Promise<Ne
   const backend = await createPgliteBackend({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    ...(options.autoanalyze !== undefined ? { autoanalyze: options.autoanalyze } : {}),
+    ...(options.onAnalyze !== undefined ? { onAnalyze: options.onAnalyze } : {}),
     onStatement: () => {
       counters.queries += 1;
     },

@@ -10,24 +10,41 @@ const PUBLIC_KEY_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'];
 const CLOCK_TOLERANCE_SECONDS = 60;
 
 type KeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey | Uint8Array>;
-const resolvers = new WeakMap<Env, KeyResolver>();
 
-function keyResolver(config: Env): KeyResolver {
-  const cached = resolvers.get(config);
+/** What verifying and signing need of a configuration, made once per isolate (one `Env` per isolate). */
+interface Keys {
+  /** The HS256 key, imported once (jose would import raw key bytes again on every call). */
+  secret: () => Promise<CryptoKey>;
+  resolver: KeyResolver;
+  algorithms: string[];
+}
+const keysByConfig = new WeakMap<Env, Keys>();
+
+function keysOf(config: Env): Keys {
+  const cached = keysByConfig.get(config);
   if (cached) return cached;
-  const secret = new TextEncoder().encode(config.JWT_SECRET);
+  let secret: Promise<CryptoKey> | undefined;
+  const secretKey = () =>
+    (secret ??= crypto.subtle.importKey('raw', new TextEncoder().encode(config.JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]));
   const jwks = config.JWT_JWKS
     ? createLocalJWKSet(config.JWT_JWKS as Parameters<typeof createLocalJWKSet>[0])
     : config.JWT_JWKS_URL
       ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL))
       : undefined;
-  const resolver: KeyResolver = async (header, token) => {
-    if (SECRET_ALGORITHMS.includes(header.alg)) return secret;
-    if (jwks && PUBLIC_KEY_ALGORITHMS.includes(header.alg)) return jwks(header, token);
-    throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
+  const keys: Keys = {
+    secret: secretKey,
+    resolver: async (header, token) => {
+      if (SECRET_ALGORITHMS.includes(header.alg)) return secretKey();
+      if (jwks && PUBLIC_KEY_ALGORITHMS.includes(header.alg)) return jwks(header, token);
+      throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
+    },
+    algorithms: [...SECRET_ALGORITHMS, ...(jwks ? PUBLIC_KEY_ALGORITHMS : [])],
   };
-  resolvers.set(config, resolver);
-  return resolver;
+  keysByConfig.set(config, keys);
+  return keys;
 }
 
 function invalid(detail: string, cause?: unknown): ApiError {
@@ -43,8 +60,9 @@ export async function verifyAccessToken(config: Env, token: string): Promise<Pri
   let algorithm: string;
   try {
     let protectedHeader: JWTHeaderParameters;
-    ({ payload, protectedHeader } = await jwtVerify(token, keyResolver(config), {
-      algorithms: [...SECRET_ALGORITHMS, ...(config.JWT_JWKS || config.JWT_JWKS_URL ? PUBLIC_KEY_ALGORITHMS : [])],
+    const keys = keysOf(config);
+    ({ payload, protectedHeader } = await jwtVerify(token, keys.resolver, {
+      algorithms: keys.algorithms,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
@@ -94,6 +112,6 @@ export async function signAccessToken(
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .setJti(crypto.randomUUID())
-    .sign(new TextEncoder().encode(config.JWT_SECRET));
+    .sign(await keysOf(config).secret());
   return { token, expiresIn: ttlSeconds };
 }

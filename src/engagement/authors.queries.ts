@@ -19,26 +19,32 @@ export function distinctAuthors(authors: AuthorInput[]): AuthorInput[] {
  * authors are inserted or, when (client, platform, platform_id) exists, refreshed — handle always,
  * display name / follower count / verified when sent — keeping first_seen_at and moving
  * last_seen_at. One statement, so concurrent batches cannot insert the same author twice.
+ *
+ * The batch is one JSON object keyed by platform id (`author_input.sent`). A conflicting row finds
+ * what was sent for it with `->` (a binary search of the object's keys): looking it up in a
+ * table of the batch would scan the batch once per row, and a thousand known authors would cost
+ * a million comparisons. A field not sent is absent (the input schema admits no null), `->>` of
+ * an absent key is null, and the stored value stays.
  */
 export function upsertAuthorsCte(clientId: string, platform: string, authors: AuthorInput[]): SQL {
-  const input = JSON.stringify(distinctAuthors(authors));
-  const sent = (column: string) =>
-    sql.raw(`(select i.${column} from author_input i where i.platform_id = excluded.platform_id)`);
+  const byId = Object.fromEntries(distinctAuthors(authors).map(({ platform_id, ...fields }) => [platform_id, fields]));
+  const sent = (field: string, type: string) =>
+    sql.raw(`((select s.sent from author_input s) -> excluded.platform_id ->> '${field}')::${type}`);
   return sql`
     author_input as (
-      select * from jsonb_to_recordset(${input}::jsonb)
-        as i(platform_id text, handle text, display_name text, follower_count int, is_verified boolean)
+      select ${JSON.stringify(byId)}::jsonb as sent
     ),
     upserted_authors as (
       insert into authors as a (client_id, platform, platform_id, handle, display_name, follower_count, is_verified)
-      select ${clientId}::uuid, ${platform}::platform, i.platform_id, i.handle, i.display_name,
+      select ${clientId}::uuid, ${platform}::platform, e.key, i.handle, i.display_name,
              coalesce(i.follower_count, 0), coalesce(i.is_verified, false)
-      from author_input i
+      from author_input s, jsonb_each(s.sent) as e,
+           jsonb_to_record(e.value) as i(handle text, display_name text, follower_count int, is_verified boolean)
       on conflict (client_id, platform, platform_id) do update set
         handle = excluded.handle,
-        display_name = coalesce(${sent('display_name')}, a.display_name),
-        follower_count = coalesce(${sent('follower_count')}, a.follower_count),
-        is_verified = coalesce(${sent('is_verified')}, a.is_verified),
+        display_name = coalesce(excluded.display_name, a.display_name),
+        follower_count = coalesce(${sent('follower_count', 'int')}, a.follower_count),
+        is_verified = coalesce(${sent('is_verified', 'boolean')}, a.is_verified),
         last_seen_at = greatest(a.last_seen_at, now())
       returning a.id, a.platform_id, (a.xmax = 0) as inserted
     )`;

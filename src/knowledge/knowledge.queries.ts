@@ -53,8 +53,9 @@ function scope(s: SearchScope): SQL {
 const HIT_COLUMNS = sql.raw('c.id, c.knowledge_base_id, c.chunk_index, c.content, c.embedding_model, c.token_count, c.metadata');
 
 /**
- * Nearest neighbours by cosine distance: `ORDER BY embedding <=> $q LIMIT k` on the chunks, which
- * is the shape the HNSW (vector_cosine_ops) index serves. Materialized, then re-sorted: with
+ * Nearest neighbours by cosine distance: `ORDER BY embedding <=> $q LIMIT k` on the chunks (the
+ * distance selected once and ordered by by its name, so the embedding is sent once), which is the
+ * shape the HNSW (vector_cosine_ops) index serves. Materialized, then re-sorted: with
  * relaxed-order iterative scans the index may return neighbours slightly out of order.
  */
 export function vectorSearchQuery(vector: string, k: number, s: SearchScope): SQL {
@@ -62,7 +63,7 @@ export function vectorSearchQuery(vector: string, k: number, s: SearchScope): SQ
       select ${HIT_COLUMNS}, c.embedding <=> ${vector}::vector as distance
       from knowledge_chunks c
       where ${scope(s)} and c.embedding is not null
-      order by c.embedding <=> ${vector}::vector
+      order by distance
       limit ${k}
     )
     select id, knowledge_base_id, chunk_index, content, embedding_model, token_count, metadata,
@@ -84,7 +85,8 @@ export function textSearchQuery(query: string, k: number, s: SearchScope): SQL {
 /**
  * Hybrid in one statement: the top-N of the vector ranking and the top-N of the text ranking,
  * fused by reciprocal rank fusion — score = 1/(60 + vector rank) + 1/(60 + text rank), a missing
- * side contributing 0 — then the best k.
+ * side contributing 0 — then the best k. The embedding (the largest parameter, 1536 numbers) is
+ * sent once, as in `vectorSearchQuery`.
  */
 export function hybridSearchQuery(vector: string, query: string, k: number, s: SearchScope): SQL {
   const n = hybridCandidates(k);
@@ -92,7 +94,7 @@ export function hybridSearchQuery(vector: string, query: string, k: number, s: S
       select c.id, c.embedding <=> ${vector}::vector as distance
       from knowledge_chunks c
       where ${scope(s)} and c.embedding is not null
-      order by c.embedding <=> ${vector}::vector
+      order by distance
       limit ${n}
     ),
     vec_ranked as (

@@ -1,6 +1,5 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { fromDatabaseError } from '../db/errors';
 import { InvalidEnvError } from '../env';
 import { createLogger, errorFields } from './logger';
 import { ApiError, problemResponse } from './problem';
@@ -16,20 +15,23 @@ const HTTP_EXCEPTION_CODES: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-function toApiError(error: unknown): { apiError: ApiError; unexpected: boolean } {
+async function toApiError(error: unknown): Promise<{ apiError: ApiError; unexpected: boolean }> {
   if (error instanceof ApiError) return { apiError: error, unexpected: false };
   if (error instanceof HTTPException && error.status < 500) {
     const code = HTTP_EXCEPTION_CODES[error.status] ?? 'BAD_REQUEST';
     return { apiError: new ApiError(error.status, code, error.message || code, { cause: error }), unexpected: false };
   }
-  const fromDb = fromDatabaseError(error);
-  if (fromDb) return { apiError: fromDb, unexpected: fromDb.status >= 500 };
   if (error instanceof InvalidEnvError) {
     return {
       apiError: new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured.', { cause: error }),
       unexpected: true,
     };
   }
+  // Loaded here, not with this module: the database driver is loaded by the first request that
+  // needs it (src/lib/areas.ts), and only such a request can fail with a database error.
+  const { fromDatabaseError } = await import('../db/errors');
+  const fromDb = fromDatabaseError(error);
+  if (fromDb) return { apiError: fromDb, unexpected: fromDb.status >= 500 };
   return {
     apiError: new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred.', { cause: error }),
     unexpected: true,
@@ -37,8 +39,8 @@ function toApiError(error: unknown): { apiError: ApiError; unexpected: boolean }
 }
 
 /** Every failure leaves as problem+json; stacks and driver messages stay in the logs. */
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  const { apiError, unexpected } = toApiError(error);
+export const onError: ErrorHandler<AppEnv> = async (error, c) => {
+  const { apiError, unexpected } = await toApiError(error);
   const requestId = c.get('requestId');
   const logger = c.get('logger') ?? createLogger('error');
   if (unexpected) {

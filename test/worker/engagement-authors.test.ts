@@ -103,6 +103,48 @@ describe('POST /v1/authors/bulk', () => {
     expect((await authorRow(a, pid)).find((r) => r.platform === 'reddit')).toMatchObject({ handle: 'last' });
   });
 
+  it('a batch of 1,000 known and new authors refreshes each with what was sent for it (0 and false count as sent)', async () => {
+    const pid = (i: number) => `x-${RUN}-many-${i}`;
+    const first = Array.from({ length: 600 }, (_, i) => ({ platform_id: pid(i), handle: `h${i}`, display_name: `Name ${i}`, follower_count: 1_000 + i, is_verified: true }));
+    expect((await json<BulkAuthors>(await upsert(a, { platform: 'threads', authors: first }))).inserted).toBe(600);
+
+    // Known authors 0..599 (each field sent or not, by i), then 400 new ones, in a shuffled order.
+    const again = Array.from({ length: 1_000 }, (_, i) => ({
+      platform_id: pid(i),
+      handle: `h${i}_${i % 2 ? 'renamed' : 'same'}`,
+      ...(i % 3 === 0 ? { display_name: `New name ${i}` } : {}),
+      ...(i % 4 === 0 ? { follower_count: i % 8 === 0 ? 0 : 2_000 + i } : {}),
+      ...(i % 5 === 0 ? { is_verified: false } : {}),
+    })).sort((x, y) => (x.platform_id.split('').reverse().join('') < y.platform_id.split('').reverse().join('') ? -1 : 1));
+    const result = await json<BulkAuthors>(await upsert(a, { platform: 'threads', authors: again }));
+    expect({ inserted: result.inserted, updated: result.updated }).toEqual({ inserted: 400, updated: 600 });
+
+    const [rows] = await asSystem(
+      sql`select platform_id, handle, display_name, follower_count, is_verified from authors
+          where client_id = ${a.clients} and platform = 'threads' and platform_id like ${`x-${RUN}-many-%`}`,
+    );
+    const byId = new Map(rows!.map((r) => [r.platform_id as string, r]));
+    const expected = (i: number) =>
+      i < 600
+        ? {
+            handle: `h${i}_${i % 2 ? 'renamed' : 'same'}`,
+            display_name: i % 3 === 0 ? `New name ${i}` : `Name ${i}`,
+            follower_count: i % 4 === 0 ? (i % 8 === 0 ? 0 : 2_000 + i) : 1_000 + i,
+            is_verified: i % 5 !== 0,
+          }
+        : {
+            handle: `h${i}_${i % 2 ? 'renamed' : 'same'}`,
+            display_name: i % 3 === 0 ? `New name ${i}` : null,
+            follower_count: i % 4 === 0 ? (i % 8 === 0 ? 0 : 2_000 + i) : 0,
+            is_verified: false,
+          };
+    const mismatches = Array.from({ length: 1_000 }, (_, i) => i).filter((i) => {
+      const { platform_id: _, ...row } = byId.get(pid(i)) ?? {};
+      return JSON.stringify(row) !== JSON.stringify(expected(i));
+    });
+    expect(mismatches).toEqual([]);
+  });
+
   it('validates: handle and platform id formats, follower count, batch size, unknown fields; a viewer gets 403', async () => {
     const bad = [
       { platform: 'twitter', authors: [{ platform_id: 'ok', handle: 'no spaces' }] },

@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/principal';
 import { EMBEDDING_DIMENSIONS } from '../../src/db/schema';
-import { searchSettings, vectorSearchQuery, type SearchScope } from '../../src/knowledge/knowledge.queries';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { hybridSearchQuery, searchSettings, vectorSearchQuery, type SearchScope } from '../../src/knowledge/knowledge.queries';
 import { vectorLiteral } from '../../src/knowledge/knowledge.schemas';
 import { call, json } from '../helpers/api';
 import { asSystem, asTenant } from '../helpers/db';
@@ -254,6 +255,25 @@ describe('knowledge search: the HNSW index', () => {
     expect(text, text).toMatch(/Index Scan using knowledge_chunks_embedding_hnsw_idx on knowledge_chunks c/);
     expect(text).not.toMatch(/Disabled: true[\s\S]*CTE Scan/); // nothing disabled below the CTE
     expect(text).toMatch(/Order By: \(embedding <=> /);
+  });
+
+  it('the vector and hybrid statements send the query embedding once (the largest parameter)', () => {
+    const embedding = vectorLiteral(QUERY);
+    for (const statement of [vectorSearchQuery(embedding, 10, scope()), hybridSearchQuery(embedding, 'refund', 10, scope())]) {
+      const { params } = new PgDialect().sqlToQuery(statement);
+      expect(params.filter((param) => param === embedding)).toHaveLength(1);
+    }
+  });
+
+  it('the hybrid query can be served by the HNSW index too', async () => {
+    const [, , plan] = await asTenant(
+      context(),
+      searchSettings(40),
+      sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`,
+      sql`explain ${hybridSearchQuery(vectorLiteral(QUERY), 'refund', 10, scope())}`,
+    );
+    const text = plan!.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text, text).toMatch(/Index Scan using knowledge_chunks_embedding_hnsw_idx on knowledge_chunks c/);
   });
 
   it('iterative index scans still return k rows of this tenant when more than ef_search other rows are nearer', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, char, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { createdAt, id, indexOn, nowMs, timestamptz, updatedAt } from './columns';
+import { createdAt, id, indexOn, newestFirstIndex, nowMs, timestamptz, updatedAt } from './columns';
 import { apiKeyRole, channel, memberRole } from './enums';
 import { tenantTable } from './tenant-table';
 
@@ -54,7 +54,11 @@ export const memberships = tenantTable(
     role: memberRole('role').notNull(),
     displayName: varchar('display_name', { length: 255 }),
   },
-  (t) => [uniqueIndex('memberships_client_id_user_id_key').on(t.clientId, t.userId), indexOn('memberships', 'user_id').on(t.userId)],
+  (t) => [
+    newestFirstIndex('memberships', t),
+    uniqueIndex('memberships_client_id_user_id_key').on(t.clientId, t.userId),
+    indexOn('memberships', 'user_id').on(t.userId),
+  ],
 );
 
 /**
@@ -74,6 +78,7 @@ export const apiKeys = tenantTable(
     revokedAt: timestamptz('revoked_at'),
   },
   (t) => [
+    newestFirstIndex('api_keys', t),
     uniqueIndex('api_keys_key_hash_key').on(t.keyHash),
     indexOn('api_keys', 'created_by').on(t.createdBy),
     check('api_keys_key_hash_format', sql`${t.keyHash} ~ '^[0-9a-f]{64}$'`),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { apiKeys, users } from './access';
-import { createdAt, id, indexOn, nowMs, timestamptz, updatedAt } from './columns';
+import { createdAt, id, indexOn, newestFirstIndex, nowMs, timestamptz, updatedAt } from './columns';
 import { feedbackSource, outputFormat, runStatus, skillType } from './enums';
 import { tenantReference, tenantTable } from './tenant-table';
 
@@ -52,6 +52,7 @@ export const runs = tenantTable(
     completedAt: timestamptz('completed_at'),
   },
   (t) => [
+    newestFirstIndex('runs', t),
     indexOn('runs', 'user_id').on(t.userId),
     ...tenantReference('runs', t.clientId, t.apiKeyId, apiKeys, 'restrict'),
     check('runs_one_requester', sql`num_nonnulls(${t.userId}, ${t.apiKeyId}) = 1`),
@@ -120,6 +121,7 @@ export const feedback = tenantTable(
     reviewerName: varchar('reviewer_name', { length: 100 }),
   },
   (t) => [
+    indexOn('feedback', 'client_id', 'overall_score').on(t.clientId, t.overallScore),
     ...tenantReference('feedback', t.clientId, t.outputId, outputs),
     uniqueIndex('feedback_output_id_key').on(t.outputId),
     indexOn('feedback', 'reviewer_id').on(t.reviewerId),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, jsonb, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { newestFirstIndex } from './columns';
 import { tenantTable } from './tenant-table';
 
 export interface BrandTone {
@@ -51,7 +52,10 @@ export const brandKits = tenantTable(
     isDefault: boolean('is_default').notNull().default(false),
     isActive: boolean('is_active').notNull().default(true),
   },
-  (t) => [uniqueIndex('brand_kits_one_default_per_client').on(t.clientId).where(sql`${t.isDefault}`)],
+  (t) => [
+    newestFirstIndex('brand_kits', t),
+    uniqueIndex('brand_kits_one_default_per_client').on(t.clientId).where(sql`${t.isDefault}`),
+  ],
 );
 
 export type BrandKit = typeof brandKits.$inferSelect;

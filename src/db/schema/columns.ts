@@ -24,3 +24,11 @@ export function indexOn(table: string, ...columns: string[]) {
 export function unitInterval(table: string, column: AnyPgColumn) {
   return check(`${table}_${column.name}_range`, sql`${column} BETWEEN 0 AND 1`);
 }
+
+/**
+ * The index of a tenant list ordered newest first by `(created_at, id)`, the order of most lists
+ * (seed 004: an index for every sort order). A btree serves both directions.
+ */
+export function newestFirstIndex(table: string, t: { clientId: AnyPgColumn; createdAt: AnyPgColumn; id: AnyPgColumn }) {
+  return indexOn(table, 'client_id', 'created_at', 'id').on(t.clientId, t.createdAt, t.id);
+}

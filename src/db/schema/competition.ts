@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, real, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { timestamptz, unitInterval } from './columns';
+import { indexOn, newestFirstIndex, timestamptz, unitInterval } from './columns';
 import { advocateStatus, championTier, competitorCategory, dmResponseStatus, pricePoint, sentiment, userSatisfaction } from './enums';
 import { authors, posts } from './engagement';
 import { tenantReference, tenantTable } from './tenant-table';
@@ -15,7 +15,10 @@ export const competitors = tenantTable(
     pricePoint: pricePoint('price_point'),
     brandKeywords: text('brand_keywords').array().notNull().default(sql`'{}'::text[]`),
   },
-  (t) => [uniqueIndex('competitors_client_id_name_key').on(t.clientId, t.name)],
+  (t) => [
+    newestFirstIndex('competitors', t),
+    uniqueIndex('competitors_client_id_name_key').on(t.clientId, t.name),
+  ],
 );
 
 /** A detected post that mentions a competitor. */
@@ -30,6 +33,8 @@ export const competitiveMentions = tenantTable(
     replied: boolean('replied').notNull().default(false),
   },
   (t) => [
+    newestFirstIndex('competitive_mentions', t),
+    indexOn('competitive_mentions', 'client_id', 'opportunity_score', 'id').on(t.clientId, t.opportunityScore, t.id),
     ...tenantReference('competitive_mentions', t.clientId, t.postId, posts),
     ...tenantReference('competitive_mentions', t.clientId, t.competitorId, competitors),
     unitInterval('competitive_mentions', t.opportunityScore),
@@ -50,6 +55,7 @@ export const communityChampions = tenantTable(
     advocateStatus: advocateStatus('advocate_status').notNull().default('prospect'),
   },
   (t) => [
+    newestFirstIndex('community_champions', t),
     ...tenantReference('community_champions', t.clientId, t.authorId, authors),
     uniqueIndex('community_champions_client_id_author_id_key').on(t.clientId, t.authorId),
     check('community_champions_engagement_nonnegative', sql`${t.engagementCount} >= 0`),

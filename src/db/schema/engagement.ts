@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, integer, jsonb, real, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './access';
-import { indexOn, nowMs, timestamptz, unitInterval } from './columns';
+import { indexOn, newestFirstIndex, nowMs, timestamptz, unitInterval } from './columns';
 import {
   approvalStatus,
   archetype,
@@ -36,6 +36,7 @@ export const authors = tenantTable(
     lastSeenAt: timestamptz('last_seen_at').notNull().default(nowMs),
   },
   (t) => [
+    newestFirstIndex('authors', t),
     uniqueIndex('authors_client_id_platform_platform_id_key').on(t.clientId, t.platform, t.platformId),
     indexOn('authors', 'client_id', 'platform', 'handle').on(t.clientId, t.platform, t.handle),
     indexOn('authors', 'client_id', 'is_power_user').on(t.clientId, t.isPowerUser),
@@ -63,6 +64,7 @@ export const posts = tenantTable(
     errorMessage: text('error_message'),
   },
   (t) => [
+    indexOn('posts', 'client_id', 'detected_at', 'id').on(t.clientId, t.detectedAt, t.id),
     ...tenantReference('posts', t.clientId, t.authorId, authors),
     uniqueIndex('posts_client_id_platform_platform_post_id_key').on(t.clientId, t.platform, t.platformPostId),
     indexOn('posts', 'client_id', 'processed_at').on(t.clientId, t.processedAt),
@@ -123,7 +125,7 @@ export const replies = tenantTable(
     platform: platform('platform').notNull(),
     /** The reply's own id on the platform, once posted. */
     platformPostId: varchar('platform_post_id', { length: 100 }),
-    utmCode: varchar('utm_code', { length: 100 }),
+    utmCode: varchar('utm_code', { length: 100 }).notNull(),
     helpCount: integer('help_count').notNull().default(0),
     replyType: replyType('reply_type').notNull().default('direct_reply'),
     approvalStatus: approvalStatus('approval_status').notNull().default('pending'),
@@ -136,6 +138,7 @@ export const replies = tenantTable(
     deleteReason: text('delete_reason'),
   },
   (t) => [
+    newestFirstIndex('replies', t),
     ...tenantReference('replies', t.clientId, t.decisionId, decisions),
     indexOn('replies', 'approved_by').on(t.approvedBy),
     indexOn('replies', 'client_id', 'posted_at').on(t.clientId, t.postedAt),
@@ -166,6 +169,7 @@ export const escalations = tenantTable(
     resolvedAt: timestamptz('resolved_at'),
   },
   (t) => [
+    indexOn('escalations', 'client_id', 'priority', 'created_at', 'id').on(t.clientId, t.priority.desc().nullsFirst(), t.createdAt, t.id),
     ...tenantReference('escalations', t.clientId, t.postId, posts),
     ...tenantReference('escalations', t.clientId, t.decisionId, decisions),
     ...tenantReference('escalations', t.clientId, t.replyId, replies),
@@ -187,7 +191,10 @@ export const randomizedExperiments = tenantTable(
     predictedOutcome: real('predicted_outcome'),
     actualOutcome: real('actual_outcome'),
   },
-  (t) => [...tenantReference('randomized_experiments', t.clientId, t.decisionId, decisions)],
+  (t) => [
+    newestFirstIndex('randomized_experiments', t),
+    ...tenantReference('randomized_experiments', t.clientId, t.decisionId, decisions),
+  ],
 );
 
 export type Author = typeof authors.$inferSelect;

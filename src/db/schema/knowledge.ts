@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, customType, index, integer, jsonb, text, uniqueIndex, uuid, varchar, vector } from 'drizzle-orm/pg-core';
-import { indexOn } from './columns';
+import { indexOn, newestFirstIndex } from './columns';
 import { knowledgeSourceType } from './enums';
 import { tenantReference, tenantTable } from './tenant-table';
 
@@ -29,6 +29,7 @@ export const knowledgeBases = tenantTable(
     tokenCount: integer('token_count').notNull().default(0),
   },
   (t) => [
+    newestFirstIndex('knowledge_bases', t),
     indexOn('knowledge_bases', 'client_id', 'source_type').on(t.clientId, t.sourceType),
     check('knowledge_bases_counts_nonnegative', sql`${t.chunkCount} >= 0 AND ${t.tokenCount} >= 0`),
   ],

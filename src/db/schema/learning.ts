@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, date, unique, doublePrecision, integer, jsonb, real, text, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
-import { indexOn, timestamptz, unitInterval } from './columns';
+import { indexOn, newestFirstIndex, timestamptz, unitInterval } from './columns';
 import { experimentStatus, experimentVariant, kpiType, platform } from './enums';
 import { tenantTable } from './tenant-table';
 
@@ -21,6 +21,7 @@ export const experiments = tenantTable(
     winner: experimentVariant('winner'),
   },
   (t) => [
+    newestFirstIndex('experiments', t),
     uniqueIndex('experiments_client_id_name_key').on(t.clientId, t.name),
     indexOn('experiments', 'client_id', 'status').on(t.clientId, t.status),
     unitInterval('experiments', t.trafficSplit),
@@ -65,6 +66,7 @@ export const weightAdjustmentLogs = tenantTable(
     predictedImprovement: real('predicted_improvement'),
   },
   (t) => [
+    newestFirstIndex('weight_adjustment_logs', t),
     indexOn('weight_adjustment_logs', 'client_id', 'date').on(t.clientId, t.date),
     check('weight_adjustment_logs_segments', sql`${t.validSegments} BETWEEN 0 AND ${t.totalSegments}`),
   ],
@@ -83,7 +85,11 @@ export const learningEvents = tenantTable(
     accuracy: real('accuracy'),
     evaluatedAt: timestamptz('evaluated_at'),
   },
-  (t) => [indexOn('learning_events', 'client_id', 'date').on(t.clientId, t.date), unitInterval('learning_events', t.accuracy)],
+  (t) => [
+    newestFirstIndex('learning_events', t),
+    indexOn('learning_events', 'client_id', 'date').on(t.clientId, t.date),
+    unitInterval('learning_events', t.accuracy),
+  ],
 );
 
 /** Scoring weights learned per segment (e.g. platform, archetype). */
@@ -100,6 +106,7 @@ export const segmentedWeights = tenantTable(
     performance: real('performance'),
   },
   (t) => [
+    newestFirstIndex('segmented_weights', t),
     uniqueIndex('segmented_weights_client_id_segment_type_segment_key_key').on(t.clientId, t.segmentType, t.segmentKey),
     unitInterval('segmented_weights', t.sssWeight),
     unitInterval('segmented_weights', t.arsWeight),

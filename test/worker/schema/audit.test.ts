@@ -1,8 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- a Vite raw import: 0002's audit function is read from the migration itself
+import migration0002 from '../../../drizzle/0002_tenancy_security.sql?raw';
 import type { TenantContext } from '../../../src/db/context';
 import { EMBEDDING_DIMENSIONS } from '../../../src/db/schema';
-import { asSystem, asTenant } from '../../helpers/db';
+import { distinctAuthors, upsertAuthorsCte, type AuthorInput } from '../../../src/engagement/authors.queries';
+import { ingestPosts } from '../../../src/engagement/posts.queries';
+import { asSystem, asTenant, testDb } from '../../helpers/db';
 import { createTenantFixture, deleteTenantFixture, type FixtureIds } from '../../helpers/tenant-fixture';
 import { hex64, tag, uuid, violation } from './support';
 
@@ -25,6 +29,7 @@ interface AuditRow {
 let a: FixtureIds;
 let b: FixtureIds;
 const ctx = (ids: FixtureIds): TenantContext => ({ clientId: ids.clients, userId: ids.users, role: 'owner' });
+const embedding = (seed: number) => `[${Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => (Math.sin(seed + i) / 10).toFixed(4)).join(',')}]`;
 
 beforeAll(async () => {
   a = await createTenantFixture(`audit-a-${tag()}`);
@@ -205,15 +210,14 @@ describe('hidden columns', () => {
 
   it('knowledge_chunks: embedding, search_vector and content stay out of details but are listed when they change', async () => {
     const id = uuid();
-    const vector = (seed: number) => `[${Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => (Math.sin(seed + i) / 10).toFixed(4)).join(',')}]`;
     await asTenant(
       ctx(a),
       sql`insert into knowledge_chunks (id, client_id, knowledge_base_id, content, embedding, chunk_index, token_count)
-          values (${id}, ${a.clients}, ${a.knowledge_bases}, 'Secret sauce recipe', ${vector(1)}, 42, 3)`,
+          values (${id}, ${a.clients}, ${a.knowledge_bases}, 'Secret sauce recipe', ${embedding(1)}, 42, 3)`,
     );
     await asTenant(
       ctx(a),
-      sql`update knowledge_chunks set content = 'Another secret text', embedding = ${vector(2)}, token_count = 4 where id = ${id}`,
+      sql`update knowledge_chunks set content = 'Another secret text', embedding = ${embedding(2)}, token_count = 4 where id = ${id}`,
     );
 
     const rows = await auditOf(id);
@@ -272,5 +276,217 @@ describe('the audit row shares the change’s transaction', () => {
     // The same batch without the failure keeps both.
     await asTenant(ctx(a), insertCompetitor(a.clients, id, `Kept ${tag()}`), sql`select 1`);
     expect(await auditOf(id)).toHaveLength(1);
+  });
+});
+
+// 0011 rewrote the audit trigger function of 0002 (and the author upsert changed with it) for speed;
+// the audit trail must not change. 0002's function is installed beside the current one, under
+// another name, on the same tables: every statement is then audited by both, in the same
+// transaction, and 0002's rows (entity_type marked `0002:`) must equal the current ones field by
+// field. The known-author upsert is also compared end to end: 0002's function auditing the upsert
+// as it was before issue 10 (a frozen copy below) against the current function auditing the
+// current upsert, on two identical sets of authors.
+
+const MARK = '0002:';
+
+/** 0002's audit_capture, renamed, its rows marked in entity_type. */
+function originalAuditFunction(): string {
+  const match = /CREATE OR REPLACE FUNCTION app_private\.audit_capture\(\)[\s\S]*?\n\$\$;/.exec(migration0002 as string);
+  if (!match) throw new Error('audit_capture not found in drizzle/0002_tenancy_security.sql');
+  const marked = match[0].replaceAll('TG_TABLE_NAME', `'${MARK}' || TG_TABLE_NAME`);
+  expect(marked.split(MARK).length - 1).toBe(3); // insert, update and delete
+  return marked.replace('app_private.audit_capture()', 'app_private.audit_capture_0002()');
+}
+
+/**
+ * Owner statements (run after `reset role`) that attach 0002's function beside every audit trigger:
+ * same table, events, transition tables and hidden-column arguments.
+ */
+const installOriginal = (): SQL[] => [
+  sql.raw(originalAuditFunction()),
+  sql.raw('ALTER FUNCTION app_private.audit_capture_0002() OWNER TO app_audit_writer'),
+  sql.raw(`DO $$
+    DECLARE t record;
+    BEGIN
+      FOR t IN SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger
+               WHERE tgfoid = 'app_private.audit_capture()'::regprocedure LOOP
+        EXECUTE replace(replace(t.def, 'TRIGGER ' || t.tgname || ' ', 'TRIGGER ' || t.tgname || '_0002 '),
+                        'app_private.audit_capture(', 'app_private.audit_capture_0002(');
+      END LOOP;
+    END $$`),
+];
+const removeOriginal = sql.raw('DROP FUNCTION app_private.audit_capture_0002() CASCADE');
+
+/** The author upsert before issue 10, frozen: per conflicting row, a scan of the batch for what was sent. */
+function originalUpsertAuthorsCte(clientId: string, platform: string, authors: AuthorInput[]): SQL {
+  const input = JSON.stringify(distinctAuthors(authors));
+  const sent = (column: string) => sql.raw(`(select i.${column} from author_input i where i.platform_id = excluded.platform_id)`);
+  return sql`
+    author_input as (
+      select * from jsonb_to_recordset(${input}::jsonb)
+        as i(platform_id text, handle text, display_name text, follower_count int, is_verified boolean)
+    ),
+    upserted_authors as (
+      insert into authors as a (client_id, platform, platform_id, handle, display_name, follower_count, is_verified)
+      select ${clientId}::uuid, ${platform}::platform, i.platform_id, i.handle, i.display_name,
+             coalesce(i.follower_count, 0), coalesce(i.is_verified, false)
+      from author_input i
+      on conflict (client_id, platform, platform_id) do update set
+        handle = excluded.handle,
+        display_name = coalesce(${sent('display_name')}, a.display_name),
+        follower_count = coalesce(${sent('follower_count')}, a.follower_count),
+        is_verified = coalesce(${sent('is_verified')}, a.is_verified),
+        last_seen_at = greatest(a.last_seen_at, now())
+      returning a.id, a.platform_id, (a.xmax = 0) as inserted
+    )`;
+}
+
+type Upsert = typeof upsertAuthorsCte;
+const upsert = (cte: Upsert, clientId: string, authors: AuthorInput[]) =>
+  sql`with ${cte(clientId, 'twitter', authors)} select id, platform_id, inserted from upserted_authors`;
+
+/** Authors as first seen, under a platform-id prefix (one set per upsert version). */
+const known = (prefix: string): AuthorInput[] => [
+  { platform_id: `${prefix}1`, handle: 'k_one', display_name: 'K One', follower_count: 10, is_verified: false },
+  { platform_id: `${prefix}2`, handle: 'k_two', display_name: 'K Two', follower_count: 20, is_verified: true },
+  { platform_id: `${prefix}3`, handle: 'k_three', follower_count: 30 },
+  { platform_id: `${prefix}4`, handle: 'k_four', display_name: 'K Four' },
+];
+
+/** A crawler's later batch: renames, fields sent or not, unchanged authors, a repeat, new authors. */
+const seenAgain = (prefix: string): AuthorInput[] => [
+  { platform_id: `${prefix}1`, handle: 'k_one_first_of_two', follower_count: 99 },
+  { platform_id: `${prefix}2`, handle: 'k_two', display_name: 'K Two (renamed)', is_verified: false },
+  { platform_id: `${prefix}3`, handle: 'k_three', follower_count: 30 },
+  { platform_id: `${prefix}4`, handle: 'k_four', display_name: 'K Four', follower_count: 0, is_verified: false },
+  { platform_id: `${prefix}5`, handle: 'n_five' },
+  { platform_id: `${prefix}6`, handle: 'n_six', display_name: 'N Six', follower_count: 6, is_verified: true },
+  { platform_id: `${prefix}1`, handle: 'k_one_renamed', follower_count: 11 },
+];
+
+const selectAuditOfThisTransaction = (clientId: string) => sql`
+  select client_id, entity_type, entity_id, action::text as action, actor_id, changed_columns, details
+  from audit_logs where client_id = ${clientId} and created_at = date_trunc('milliseconds', now())`;
+
+const isOriginal = (row: AuditRow) => row.entity_type.startsWith(MARK);
+const unmark = (row: AuditRow): AuditRow => (isOriginal(row) ? { ...row, entity_type: row.entity_type.slice(MARK.length) } : row);
+const canonical = (rows: AuditRow[]) =>
+  rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort().map((r) => JSON.parse(r) as AuditRow);
+
+describe('the rewritten audit trigger (0011) writes what 0002 wrote', () => {
+  let rows: AuditRow[];
+  let authorIds: Map<string, string>;
+
+  beforeAll(async () => {
+    // First sightings, in a transaction of their own: the later upsert moves last_seen_at.
+    await asTenant(ctx(a), upsert(upsertAuthorsCte, a.clients, [...known('old-'), ...known('new-')]));
+
+    const competitorA = uuid();
+    const competitorB = uuid();
+    const keyId = uuid();
+    const chunkId = uuid();
+    const db = testDb();
+    const ingest = ingestPosts(db, a.clients, {
+      platform: 'twitter',
+      posts: [
+        { platform_post_id: `p-${tag()}`, author: { platform_id: `a-${a.authors}`, handle: 'fixture_author', follower_count: 5 }, content: 'A known author', keyword_matches: ['sleep'] },
+        { platform_post_id: `p-${tag()}`, author: { platform_id: `ingest-${tag()}`, handle: 'n_seven', follower_count: 7 }, content: 'A new author', keyword_matches: ['sleep'], raw_metrics: { likes: 3 } },
+      ],
+    }).getSQL();
+    const results = await asTenant(
+      ctx(a),
+      sql.raw('reset role'),
+      ...installOriginal(),
+      sql.raw('set local role app_tenant'),
+      upsert(originalUpsertAuthorsCte, a.clients, seenAgain('old-')),
+      upsert(upsertAuthorsCte, a.clients, seenAgain('new-')),
+      ingest,
+      sql`insert into competitors (id, client_id, name, category, brand_keywords)
+          values (${competitorA}, ${a.clients}, ${`A ${tag()}`}, 'direct', '{alpha}'), (${competitorB}, ${a.clients}, ${`B ${tag()}`}, 'indirect', '{}')`,
+      sql`update competitors set category = 'substitute', primary_mechanism = 'magnesium', price_point = null where id = ${competitorA}`,
+      sql`update competitors set name = name where id = ${competitorB}`,
+      sql`delete from competitors where id = ${competitorB}`,
+      sql`insert into api_keys (id, client_id, name, prefix, key_hash, role) values (${keyId}, ${a.clients}, 'rewrite key', 'eda_rw', ${hex64()}, 'viewer')`,
+      sql`update api_keys set key_hash = ${hex64()}, name = 'rewrite key (rotated)' where id = ${keyId}`,
+      sql`delete from api_keys where id = ${keyId}`,
+      sql`update clients set description = ${`Audited ${tag()}`} where id = ${a.clients}`,
+      sql`insert into knowledge_chunks (id, client_id, knowledge_base_id, content, embedding, chunk_index, token_count)
+          values (${chunkId}, ${a.clients}, ${a.knowledge_bases}, 'Hidden text', ${embedding(1)}, 7, 2)`,
+      sql`update knowledge_chunks set embedding = ${embedding(2)}, token_count = 3 where id = ${chunkId}`,
+      // Cascades inside a live client: the post's decisions, replies, escalations, mentions.
+      sql`delete from posts where id = ${a.posts}`,
+      sql.raw('reset role'),
+      selectAuditOfThisTransaction(a.clients),
+      sql`select id, platform_id from authors where client_id = ${a.clients} and platform_id ~ '^(old|new)-'`,
+      removeOriginal,
+    );
+    rows = results.at(-3) as unknown as AuditRow[];
+    authorIds = new Map((results.at(-2) as { id: string; platform_id: string }[]).map((r) => [r.id, r.platform_id]));
+  });
+
+  it('every statement is audited by both, with the same rows (inserts, updates, deletes, hidden columns, cascades)', () => {
+    const original = rows.filter(isOriginal).map(unmark);
+    const current = rows.filter((r) => !isOriginal(r));
+    expect(canonical(current)).toEqual(canonical(original));
+
+    // The statements above did produce every kind of row.
+    const kinds = new Set(current.map((r) => `${r.entity_type}:${r.action}`));
+    for (const kind of [
+      'authors:insert', 'authors:update', 'posts:insert', 'posts:delete', 'competitors:insert', 'competitors:update',
+      'competitors:delete', 'api_keys:insert', 'api_keys:update', 'api_keys:delete', 'clients:update',
+      'knowledge_chunks:insert', 'knowledge_chunks:update', 'knowledge_bases:update', 'decisions:delete', 'replies:delete',
+    ]) {
+      expect(kinds, kind).toContain(kind);
+    }
+  });
+
+  it('a known-author upsert is audited as before issue 10: the old upsert under 0002’s function equals the new one under 0011’s', () => {
+    /** A set's rows with its prefix and ids replaced by what they stand for, so the two sets compare. */
+    const normalized = (prefix: string, original: boolean) =>
+      canonical(
+        rows
+          .filter((r) => r.entity_type === (original ? `${MARK}authors` : 'authors'))
+          .filter((r) => authorIds.get(r.entity_id)?.startsWith(prefix))
+          .map((r) => {
+            const label = `author ${authorIds.get(r.entity_id)!.slice(prefix.length)}`;
+            const details = { ...r.details };
+            if ('id' in details) details.id = label;
+            if ('platform_id' in details) details.platform_id = String(details.platform_id).slice(prefix.length);
+            return { ...unmark(r), entity_id: label, details };
+          }),
+      );
+    const before = normalized('old-', true);
+    const after = normalized('new-', false);
+    expect(after).toEqual(before);
+    // Four known authors updated (last_seen_at moves for each), two new ones inserted.
+    expect(after.map((r) => r.action).sort()).toEqual(['insert', 'insert', 'update', 'update', 'update', 'update']);
+    const byAuthor = Object.fromEntries(after.filter((r) => r.action === 'update').map((r) => [r.entity_id, r.changed_columns]));
+    expect(byAuthor).toEqual({
+      'author 1': ['follower_count', 'handle', 'last_seen_at'],
+      'author 2': ['display_name', 'is_verified', 'last_seen_at'],
+      'author 3': ['last_seen_at'],
+      'author 4': ['last_seen_at'],
+    });
+  });
+});
+
+describe('deleting a client, with both functions attached', () => {
+  it('succeeds and leaves no audit row from either (the rows of a client being deleted are not audited)', async () => {
+    const doomed = await createTenantFixture(`audit-rewrite-doomed-${tag()}`);
+    try {
+      const results = await asSystem(
+        sql.raw('reset role'),
+        ...installOriginal(),
+        sql.raw('set local role app_system'),
+        sql`delete from clients where id = ${doomed.clients} returning id`,
+        sql.raw('reset role'),
+        sql`select count(*)::int as n from audit_logs where client_id = ${doomed.clients}`,
+        removeOriginal,
+      );
+      expect(results.at(-4)).toHaveLength(1);
+      expect(results.at(-2)).toEqual([{ n: 0 }]);
+    } finally {
+      await deleteTenantFixture(doomed);
+    }
   });
 });

@@ -562,7 +562,7 @@ const CHECK_CASES: Case[] = [
     code: CHECK_VIOLATION,
     trial: (a) => ({
       fail: ['Bad Code', 'UPPER', 'utm.code', ''].map((c) => update('replies', a.replies, sql`utm_code = ${c}`)),
-      pass: [update('replies', a.replies, sql`utm_code = 'ok_code-1'`), update('replies', a.replies, sql`utm_code = null`)],
+      pass: [update('replies', a.replies, sql`utm_code = 'ok_code-1'`), update('replies', a.replies, sql`utm_code = 'a'`)],
     }),
   },
   nonNegative('replies', 'help_count', 'replies_help_count_nonnegative'),
