@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { NeonQueryFunction } from '@neondatabase/serverless';
-import { sql as dsql, type SQL } from 'drizzle-orm';
+import { sql as dsql, getTableColumns, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/neon-http';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -84,7 +84,20 @@ export function seedStatements(db: ReturnType<typeof drizzle>): SQL[] {
     out.push(db.insert(table).values(values as never).onConflictDoNothing().getSQL());
   };
 
-  put(s.skills, SKILLS);
+  // Seed 002: the skill catalog upserts on name and refreshes every field, so a re-run brings a
+  // changed skill definition up to date (ids stay as first inserted).
+  for (const row of SKILLS) assertInsertable(s.skills, row);
+  const { id: _id, name: _name, createdAt: _created, updatedAt: _updated, ...refreshed } = getTableColumns(s.skills);
+  out.push(
+    db
+      .insert(s.skills)
+      .values(SKILLS)
+      .onConflictDoUpdate({
+        target: s.skills.name,
+        set: Object.fromEntries(Object.entries(refreshed).map(([key, column]) => [key, dsql.raw(`excluded.${column.name}`)])),
+      })
+      .getSQL(),
+  );
   const skillId = (name: string) => seedId(`skill:${name}`);
   const now = Date.now();
   const ago = (hours: number) => new Date(now - hours * 3_600_000);

@@ -88,4 +88,24 @@ describe('development seed', () => {
     await seedDatabase(sql);
     expect(await tableCounts()).toEqual(afterFirst);
   });
+
+  it('refreshes every field of a catalog skill on a re-run (seed 002: upsert on name), keeping its id', async () => {
+    await applyMigrations(sql);
+    await seedDatabase(sql);
+    const read = async () =>
+      ((await sql.transaction([sql`set local role app_system`, sql`select id, name, description, trigger_keywords from skills order by name limit 1`]))[1] as {
+        id: string;
+        name: string;
+        description: string;
+        trigger_keywords: string[];
+      }[])[0]!;
+    const seeded = await read();
+    await sql.transaction([
+      sql`set local role app_system`,
+      sql`update skills set description = 'stale definition', trigger_keywords = '{stale}' where id = ${seeded.id}`,
+    ]);
+    expect((await read()).description).toBe('stale definition');
+    await seedDatabase(sql);
+    expect(await read()).toEqual(seeded);
+  });
 });
