@@ -3,6 +3,7 @@ import { applyMigrations } from '../scripts/db/migrate';
 import { startNeonLocal } from '../scripts/neon-local/server';
 import { summarize, timeEach } from './stats';
 import { startWorker } from './worker-process';
+import { BENCH_DATABASE_URL } from './workerd';
 
 /**
  * Figures, not pass/fail. For /health: the database round trips per request (must be 1) and the
@@ -14,7 +15,7 @@ export async function runHealthBench(requests: number, latencies: number[]) {
   const results = [];
   for (const latencyMs of latencies) {
     const db = await startNeonLocal({ latencyMs });
-    const sql = connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: db.sqlEndpoint });
+    const sql = connect({ databaseUrl: BENCH_DATABASE_URL, fetchEndpoint: db.sqlEndpoint });
     await applyMigrations(sql);
     const worker = await startWorker(db.sqlEndpoint);
     try {

@@ -21,6 +21,7 @@ import { loadEnv } from '../src/env';
 import { keyset, toPage } from '../src/lib/pagination';
 import { summarize } from './stats';
 import { startWorker } from './worker-process';
+import { BENCH_DATABASE_URL, BENCH_JWT_SECRET } from './workerd';
 
 /**
  * Ingest at scale (figures, not pass/fail): one tenant grown to `posts` posts and `authors`
@@ -77,8 +78,6 @@ const DEFAULTS: IngestBenchOptions = {
 };
 
 /** What bench/worker-process.ts gives `wrangler dev`. */
-const WORKER_JWT_SECRET = 'bench-only-secret-0123456789abcdef0123';
-const DATABASE_URL = 'postgresql://app:app@localhost/neondb';
 const PLATFORM = 'twitter';
 /** The audit triggers of the tables a bulk ingest writes. */
 const AUDITED = [
@@ -166,7 +165,7 @@ function timer(client: NeonQueryFunction<false, false>) {
 type Timer = ReturnType<typeof timer>;
 
 async function workerApi(url: string, tenant: Tenant): Promise<Api> {
-  const config = loadEnv({ ENVIRONMENT: 'development', DATABASE_URL, JWT_SECRET: WORKER_JWT_SECRET });
+  const config = loadEnv({ ENVIRONMENT: 'development', DATABASE_URL: BENCH_DATABASE_URL, JWT_SECRET: BENCH_JWT_SECRET });
   const { token } = await signAccessToken(config, { kind: 'user', subject: tenant.userId, clientId: tenant.clientId, role: 'editor' }, 12 * 3600);
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${url}${path}`, {
@@ -477,7 +476,7 @@ export async function runIngestBench(options: Partial<IngestBenchOptions> = {}) 
   if (o.authors < Math.max(o.batch, ...o.knownSizes)) throw new Error('--authors must be at least the batch size and every known-author size');
   const analyses: AnalyzeEvent[] = [];
   const server = await startNeonLocal({ autoanalyze: o.autoanalyze, onAnalyze: (event) => analyses.push(event) });
-  const client = connect({ databaseUrl: DATABASE_URL, fetchEndpoint: server.sqlEndpoint });
+  const client = connect({ databaseUrl: BENCH_DATABASE_URL, fetchEndpoint: server.sqlEndpoint });
   await applyMigrations(client);
   const db = drizzle({ client }) as unknown as Database;
   const worker = o.via === 'worker' ? await startWorker(server.sqlEndpoint) : undefined;

@@ -13,6 +13,7 @@ import { systemPrelude, tenantPrelude } from '../src/db/context';
 import { EMBEDDING_DIMENSIONS } from '../src/db/schema/knowledge';
 import { EF_SEARCH, knowledgeBaseCountsQuery, searchSettings, upsertChunksQuery, vectorSearchQuery, type ChunkRow } from '../src/knowledge/knowledge.queries';
 import { summarize, type LatencySummary } from './stats';
+import { BENCH_DATABASE_URL } from './workerd';
 
 /**
  * Vector search benchmark (figures, not pass/fail): recall@k of the API's HNSW query against an
@@ -185,7 +186,7 @@ async function runSize(total: number, o: VectorSearchBenchOptions): Promise<Size
   // Building the HNSW index over 100k rows is one long statement: no statement deadline here.
   const server = await startNeonLocal({ statementTimeoutMs: 0 });
   try {
-    const client: NeonQueryFunction<false, false> = connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: server.sqlEndpoint });
+    const client: NeonQueryFunction<false, false> = connect({ databaseUrl: BENCH_DATABASE_URL, fetchEndpoint: server.sqlEndpoint });
     await applyMigrations(client);
     const db = drizzle({ client });
     const rng = prng(o.seed);

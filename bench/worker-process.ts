@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { BENCH_DATABASE_URL, BENCH_JWT_SECRET } from './workerd';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,9 +32,9 @@ export async function startWorker(sqlEndpoint: string): Promise<WorkerProcess> {
       '--show-interactive-dev-session=false',
       '--var', `NEON_FETCH_ENDPOINT:${sqlEndpoint}`,
       '--var', 'ENVIRONMENT:development',
-      '--var', 'DATABASE_URL:postgresql://app:app@localhost/neondb',
+      '--var', `DATABASE_URL:${BENCH_DATABASE_URL}`,
       '--var', 'LOG_LEVEL:warn',
-      '--var', 'JWT_SECRET:bench-only-secret-0123456789abcdef0123',
+      '--var', `JWT_SECRET:${BENCH_JWT_SECRET}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
