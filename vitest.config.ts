@@ -41,6 +41,8 @@ export default defineConfig({
                 JWT_SECRET: TEST_JWT_SECRET,
                 JWT_JWKS: JSON.stringify({ keys: [publicJwk] }),
                 TEST_IDP_PRIVATE_JWK: JSON.stringify(privateJwk),
+                // Webhook endpoints' secrets derive from it (test/worker/webhooks/ reads it from the Worker's env).
+                WEBHOOK_SIGNING_KEY: 'test-webhook-key-0123456789abcdef0123456789',
               },
             },
           })),
@@ -51,6 +53,9 @@ export default defineConfig({
           globalSetup: ['./test/global-setup.ts'],
           // Round-trip counts are read from the one shared database server: files run one at a time.
           fileParallelism: false,
+          // One workerd runtime for all files (still one at a time, so the counts stay exact): a fresh
+          // one per file cost ~3.5 s each, about half the suite's time (370 s → 203 s when measured).
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -33,7 +33,7 @@ export interface WorkerBuild {
 /** Bundles the Worker exactly as `npm run build` does (`wrangler deploy --dry-run`), into a temporary directory. */
 export async function buildWorker(): Promise<WorkerBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
-  const { stdout } = await run('wrangler', ['deploy', '--dry-run', '--outdir', dir], {
+  const { stdout } = await run('wrangler', ['deploy', '--dry-run', '--outdir', dir, '--env='], {
     cwd: WORKER_ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
     maxBuffer: 16 * 1024 * 1024,

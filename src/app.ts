@@ -9,8 +9,10 @@ import { healthRouter } from './health/health.index';
 import { knowledgeRouter } from './knowledge/knowledge.index';
 import { learningRouter } from './learning/learning.index';
 import { membersRouter } from './members/members.index';
+import { mcpRouter } from './mcp/mcp.index';
 import { createAppShell } from './lib/areas';
 import { registerOpenApi } from './lib/openapi';
+import { registerWebhookEvents, webhooksRouter } from './webhooks/webhooks.index';
 
 /**
  * The whole API: the middleware and error handling (`createAppShell`), then one router per area.
@@ -33,9 +35,12 @@ export function createApp() {
     .route('/', engagementRouter)
     .route('/', communityRouter)
     .route('/', learningRouter)
-    .route('/', auditRouter);
+    .route('/', auditRouter)
+    .route('/', webhooksRouter)
+    .route('/', mcpRouter);
 
   registerOpenApi(app);
+  registerWebhookEvents(app);
   return routes;
 }
 

@@ -39,6 +39,11 @@ export const envSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
     /** The longest lifetime (`exp - iat`) a token may have, in seconds (default 24 hours). */
     TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    /**
+     * Key the signing secret of every webhook endpoint is derived from (src/webhooks/signing.ts).
+     * Unset: endpoints cannot be created and signed deliveries answer 503.
+     */
+    WEBHOOK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters of random data').optional().or(z.literal('').transform(() => undefined)),
     /** Whether the identity provider (JWKS) may issue `system` tokens. Off unless set to "true". */
     JWT_JWKS_ALLOW_SYSTEM: z
       .enum(['true', 'false', ''])

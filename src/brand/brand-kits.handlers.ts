@@ -10,6 +10,7 @@ import type {
   createBrandKit,
   deleteBrandKit,
   getBrandKit,
+  getDefaultBrandKit,
   listBrandKits,
   makeDefaultBrandKit,
   updateBrandKit,
@@ -90,6 +91,16 @@ export const create: AppRouteHandler<typeof createBrandKit> = async (c) => {
     : (await c.var.tenant.run((db) => [insert(db)]))[0];
   if (!rows[0]) throw new Error('brand kit insert returned no row');
   return c.json(toApi(rows[0]), 201);
+};
+
+export const getDefault: AppRouteHandler<typeof getDefaultBrandKit> = async (c) => {
+  const { clientId } = tenantPrincipal(c.var.principal);
+  const [rows] = await c.var.tenant.run(
+    (db) => [db.select().from(brandKits).where(and(eq(brandKits.clientId, clientId), eq(brandKits.isDefault, true)))],
+    { readOnly: true },
+  );
+  if (!rows[0]) throw new ApiError(404, 'NO_DEFAULT_BRAND_KIT', 'This client has no default brand kit.');
+  return c.json(toApi(rows[0]), 200);
 };
 
 export const get: AppRouteHandler<typeof getBrandKit> = async (c) => {

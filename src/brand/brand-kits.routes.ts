@@ -27,6 +27,16 @@ export const createBrandKit = protectedRoute({
   responses: { 201: jsonResponse(BrandKitSchema, 'The brand kit.'), ...problemResponses(422) },
 });
 
+export const getDefaultBrandKit = protectedRoute({
+  method: 'get',
+  path: '/v1/brand-kits/default',
+  tags,
+  summary: "Get the client's default brand kit",
+  description: 'The kit replies are drafted and checked against (its voice, signature and prohibited claims).',
+  roles: CAN.read,
+  responses: { 200: jsonResponse(BrandKitSchema, 'The default brand kit.'), ...problemResponses(404) },
+});
+
 export const getBrandKit = protectedRoute({
   method: 'get',
   path: '/v1/brand-kits/{id}',

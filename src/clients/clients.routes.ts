@@ -68,7 +68,7 @@ export const adminUpdateClient = protectedRoute({
   path: '/v1/clients/{id}',
   tags: ['system'],
   summary: 'Rename, deactivate or reactivate a client, or change its settings (system)',
-  description: 'Settings are merged key by key; only this route (and creation) sets `limits` and `features`.',
+  description: 'Settings are merged key by key; only this route (and creation) sets `limits`, `features` and `retention`.',
   roles: ['system'],
   request: { params: IdParamSchema, body: jsonBody(AdminUpdateClientSchema) },
   responses: { 200: jsonResponse(ClientSchema, 'The updated client.'), ...problemResponses(400, 404, 422) },

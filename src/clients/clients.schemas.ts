@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { pageSchema, PageQuerySchema } from '../lib/pagination';
 import { body, boundedJson, Timestamp } from '../lib/schemas';
 import { BooleanQuery } from '../lib/enums';
+import { RetentionSettingsSchema } from '../jobs/retention/policy';
 
 export const ClientSettingsSchema = boundedJson(
   z
@@ -20,19 +21,23 @@ export const ClientSettingsSchema = boundedJson(
         })
         .strict()
         .optional(),
+      retention: RetentionSettingsSchema.optional(),
     })
     .strict(),
 ).openapi('ClientSettings');
 
-/** Settings only the system path writes: a client's own admin must not raise its limits or switch on features. */
-export const SYSTEM_SETTINGS = ['limits', 'features'] as const;
+/**
+ * Settings only the system path writes: a client's own admin must not raise its limits, switch on
+ * features or change how long its data is kept (retention is part of the agreement with the client).
+ */
+export const SYSTEM_SETTINGS = ['limits', 'features', 'retention'] as const;
 
-/** The settings a client's admin may write: everything but `limits` and `features` (a 422 naming the field). */
+/** The settings a client's admin may write: everything but the system settings (a 422 naming the field). */
 const TenantSettingsSchema = ClientSettingsSchema.superRefine((settings, ctx) => {
   for (const key of SYSTEM_SETTINGS) {
     if (settings[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'set by the platform (system) only' });
   }
-}).openapi('TenantClientSettings', { description: 'Client settings; `limits` and `features` are set by the system only.' });
+}).openapi('TenantClientSettings', { description: 'Client settings; `limits`, `features` and `retention` are set by the system only.' });
 
 export const ClientSchema = z
   .object({
@@ -58,7 +63,7 @@ export const UpdateClientSchema = body({
   name: z.string().trim().min(1).max(255).optional(),
   description: z.string().max(2000).nullable().optional(),
   settings: TenantSettingsSchema.optional().openapi({
-    description: 'Merged into the current settings, key by key. `limits` and `features` are set by the system only (422).',
+    description: 'Merged into the current settings, key by key. `limits`, `features` and `retention` are set by the system only (422).',
   }),
 }).openapi('UpdateClient');
 
@@ -73,7 +78,7 @@ export const CreateClientSchema = body({
 export const AdminUpdateClientSchema = body({
   name: z.string().trim().min(1).max(255).optional(),
   is_active: z.boolean().optional(),
-  settings: ClientSettingsSchema.optional().openapi({ description: 'Merged into the current settings, key by key (limits and features too).' }),
+  settings: ClientSettingsSchema.optional().openapi({ description: 'Merged into the current settings, key by key (limits, features and retention too).' }),
 }).openapi('AdminUpdateClient');
 
 export const CreatedClientSchema = z

@@ -1,4 +1,4 @@
-import type { Hono, Schema } from 'hono';
+import type { ExecutionContext as RequestContext, Hono, Schema } from 'hono';
 import { getPath } from 'hono/utils/url';
 import { createRouter } from './create-router';
 import { onError, onNotFound } from './error-handler';
@@ -31,6 +31,8 @@ const engagement = () => import('../engagement/engagement.index').then((m) => m.
 const community = () => import('../community/community.index').then((m) => m.communityRouter);
 const learning = () => import('../learning/learning.index').then((m) => m.learningRouter);
 const audit = () => import('../audit/audit.index').then((m) => m.auditRouter);
+const webhooks = () => import('../webhooks/webhooks.index').then((m) => m.webhooksRouter);
+const mcp = () => import('../mcp/mcp.index').then((m) => m.mcpRouter);
 
 /**
  * The area serving each path, by the path's first two segments (`/v1/<resource>`, `/health`):
@@ -66,10 +68,15 @@ export const AREAS: ReadonlyMap<string, () => Promise<AreaRouter>> = new Map(Obj
   '/v1/randomized-experiments': learning,
   '/v1/segmented-weights': learning,
   '/v1/audit-logs': audit,
+  '/v1/webhook-endpoints': webhooks,
+  '/v1/webhook-deliveries': webhooks,
+  '/hooks': webhooks,
+  '/mcp': mcp,
+  '/.well-known/oauth-protected-resource': mcp,
 }));
 
-/** The key of a path in `AREAS`: its first two segments. */
-export const areaKey = (path: string) => path.split('/', 3).join('/');
+/** The key of a path in `AREAS`: its first two segments; every receiver under `/hooks/` is one area. */
+export const areaKey = (path: string) => (path.startsWith('/hooks/') ? '/hooks' : path.split('/', 3).join('/'));
 
 interface FetchHandler {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response>;
@@ -87,22 +94,28 @@ function once<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
+const areaApps = new Map(
+  [...new Set(AREAS.values())].map((router) => [router, once(async () => createAppShell().route('/', await router()))]),
+);
+
 /**
- * The Worker's `fetch`, building the API area by area: a request to an area's path is served by
- * an app of that area's routes alone (the same middleware, errors and routes as the whole API),
- * built on the area's first request in the isolate; any other path (`/openapi.json`, `/docs`, a
- * path of no route) by the whole API, `full`, built on first use. So an isolate starts without
- * constructing every route's schemas (startup CPU), and a request is routed among its area's
- * routes only.
+ * Serves a request to an area's path by an app of that area's routes alone (the same middleware,
+ * errors and routes as the whole API), built on the area's first request in the isolate; `null`
+ * for a path of no area. So an isolate starts without constructing every route's schemas
+ * (startup CPU), and a request is routed among its area's routes only.
+ */
+export async function fetchArea(request: Request, env: Bindings, ctx: RequestContext): Promise<Response | null> {
+  const router = AREAS.get(areaKey(getPath(request)));
+  if (!router) return null;
+  const app = await areaApps.get(router)!();
+  return app.fetch(request, env, ctx);
+}
+
+/**
+ * The Worker's `fetch`: each area's requests by `fetchArea`; any other path (`/openapi.json`,
+ * `/docs`, a path of no route) by the whole API, `full`, built on first use.
  */
 export function createLazyFetch(full: () => Promise<FetchHandler>): ExportedHandlerFetchHandler<Bindings> {
-  const areaApps = new Map(
-    [...new Set(AREAS.values())].map((router) => [router, once(async () => createAppShell().route('/', await router()))]),
-  );
   const fullApp = once(full);
-  return async (request, env, ctx) => {
-    const router = AREAS.get(areaKey(getPath(request)));
-    const app = await (router ? areaApps.get(router)! : fullApp)();
-    return app.fetch(request, env, ctx);
-  };
+  return async (request, env, ctx) => (await fetchArea(request, env, ctx)) ?? (await fullApp()).fetch(request, env, ctx);
 }

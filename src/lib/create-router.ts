@@ -10,15 +10,19 @@ function fieldErrors(error: z.ZodError, target: string): FieldError[] {
   }));
 }
 
+/** The problem of a request part (`body`, `param`, `query`, ...) that failed its schema. */
+export function validationError(target: string, error: z.ZodError): ApiError {
+  const errors = fieldErrors(error, target);
+  if (target === 'body') {
+    return new ApiError(422, 'VALIDATION_FAILED', 'The request body is invalid.', { errors });
+  }
+  return new ApiError(400, 'INVALID_REQUEST', `The request ${target} is invalid.`, { errors });
+}
+
 /** One validation hook for every route, so every validation failure has the same shape. */
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, _c) => {
   if (result.success) return;
-  const target = result.target === 'json' || result.target === 'form' ? 'body' : result.target;
-  const errors = fieldErrors(result.error as z.ZodError, target);
-  if (target === 'body') {
-    throw new ApiError(422, 'VALIDATION_FAILED', 'The request body is invalid.', { errors });
-  }
-  throw new ApiError(400, 'INVALID_REQUEST', `The request ${target} is invalid.`, { errors });
+  throw validationError(result.target === 'json' || result.target === 'form' ? 'body' : result.target, result.error as z.ZodError);
 };
 
 /** The one router factory: every area builds its router with it. */

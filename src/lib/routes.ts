@@ -18,5 +18,9 @@ export function protectedRoute<const C extends ProtectedRouteConfig>(config: C) 
     middleware: [authorize(roles)] as const,
     'x-roles': [...roles],
     responses: { ...responses, ...problemResponses(401, 403) },
-  } as Omit<C, 'roles'> & { middleware: [ReturnType<typeof authorize>]; security: { bearerAuth: never[] }[] });
+  } as Omit<C, 'roles'> & {
+    middleware: [ReturnType<typeof authorize>];
+    security: { bearerAuth: never[] }[];
+    'x-roles': readonly Role[];
+  });
 }

@@ -32,7 +32,9 @@ export const TENANT_TABLES = [
   'learning_events',
   'randomized_experiments',
   'segmented_weights',
+  'webhook_endpoints',
   'webhook_deliveries',
+  'retention_archives',
 ] as const;
 export type TenantTableName = (typeof TENANT_TABLES)[number];
 
@@ -163,7 +165,28 @@ export function fixtureStatements(label: string, clientId?: string): { ids: Fixt
       evsWeight: 0.25,
       trsWeight: 0.25,
     }),
-    ins(s.webhookDeliveries, { id: ids.webhook_deliveries, clientId: c, source: 'fixture', deliveryId: `d-${c}` }),
+    ins(s.webhookEndpoints, { id: ids.webhook_endpoints, clientId: c, kind: 'posts', description: 'fixture endpoint' }),
+    ins(s.webhookDeliveries, {
+      id: ids.webhook_deliveries,
+      clientId: c,
+      source: 'fixture',
+      deliveryId: `d-${c}`,
+      endpointId: ids.webhook_endpoints,
+      eventType: 'posts.detected',
+    }),
+    ins(s.retentionArchives, {
+      id: ids.retention_archives,
+      clientId: c,
+      dataset: 'posts',
+      objectKey: `clients/fx-${c}/retention/posts/fixture.jsonl.gz`,
+      recordCount: 1,
+      deletedRows: 1,
+      byteSize: 1,
+      sha256: '0'.repeat(64),
+      cutoff: new Date(0),
+      oldest: new Date(0),
+      newest: new Date(0),
+    }),
   ];
   return { ids, statements };
 }

@@ -276,6 +276,23 @@ describe('brand kits: default', () => {
     const current = await json<BrandKit>(await call('GET', `/v1/brand-kits/${a.brand_kits}`, { token: editor }));
     expect(current.is_default).toBe(true);
   });
+  it('GET /default is the client’s default kit, in one round trip; none for another tenant’s, 404 when the client has none', async () => {
+    const a = await fixture('get-default-a');
+    const b = await fixture('get-default-b');
+    const viewer = await tokenAs(a, 'viewer');
+    const { result, roundTrips } = await countRoundTrips(() => call('GET', '/v1/brand-kits/default', { token: viewer }));
+    expect(result.status).toBe(200);
+    expect(roundTrips).toBe(1);
+    expect(await json(result)).toMatchObject({ id: a.brand_kits, client_id: a.clients, is_default: true });
+
+    const next = await createKit(b, minimalKit('B next'));
+    expect((await call('POST', `/v1/brand-kits/${next.id}/default`, { token: await tokenAs(b, 'editor') })).status).toBe(200);
+    expect(await json(await call('GET', '/v1/brand-kits/default', { token: await tokenAs(b, 'viewer') }))).toMatchObject({ id: next.id });
+    expect(await json(await call('GET', '/v1/brand-kits/default', { token: viewer }))).toMatchObject({ id: a.brand_kits });
+
+    await asSystem(sql`update brand_kits set is_default = false where client_id = ${a.clients}`);
+    await expectProblem(await call('GET', '/v1/brand-kits/default', { token: viewer }), 404, 'NO_DEFAULT_BRAND_KIT');
+  });
 });
 
 describe('brand kits: read, update, delete', () => {

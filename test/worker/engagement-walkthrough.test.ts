@@ -1,31 +1,16 @@
-import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error -- a Vite raw import: the walkthrough's own request bodies are what is tested
-import readme from '../../README.md?raw';
 import { call, json } from '../helpers/api';
-import { asSystem } from '../helpers/db';
 import { tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
+import { useWalkthroughBrandRules, walkthroughBodies } from '../helpers/readme';
 
-/** The README's walkthrough section. */
-const walkthrough = (() => {
-  const text = readme as string;
-  const start = text.indexOf('## Walkthrough');
-  return text.slice(start, text.indexOf('\n## ', start + 1));
-})();
-
-/** The JSON bodies (`-d '…'`) of the walkthrough, in order. */
-const bodies = [...walkthrough.matchAll(/-d '([^']*)'/g)].map((m) => JSON.parse(m[1]!) as unknown);
+const bodies = walkthroughBodies();
 
 const { create: fixture } = useTenantFixtures('eng');
 let ids: FixtureIds;
 beforeAll(async () => {
   ids = await fixture('walk');
-  // The seeded client's brand rules (scripts/db/seed.ts, vita-wellness).
-  await asSystem(
-    sql`update brand_kits set reply_signature = '—Antone (Vita)', prohibited_claims = '{cure,prevent,treat,clinically proven}'
-        where id = ${ids.brand_kits}`,
-  );
+  await useWalkthroughBrandRules(ids);
 });
 
 describe('the README walkthrough', () => {

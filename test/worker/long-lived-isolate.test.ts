@@ -52,7 +52,7 @@ describe('a long-lived isolate', () => {
       expect(spec, `${route.method} ${route.path} has a valid request`).toBeDefined();
       const request = await spec!.valid(a);
       const token = await routeToken(route);
-      const response = await call(route.method.toUpperCase(), request.path, { token, body: request.body });
+      const response = await call(route.method.toUpperCase(), request.path, { token, body: request.body, headers: request.headers });
       expect(response.status, `${route.method} ${request.path}: ${await response.clone().text()}`).toBeLessThan(300);
       await response.arrayBuffer();
     }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, smallint, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { clients } from './clients';
 import { createdAt, id, indexOn, nowMs, timestamptz } from './columns';
 import { auditAction, webhookDeliveryStatus } from './enums';
@@ -41,9 +41,17 @@ export const webhookDeliveries = tenantTable(
     receivedAt: timestamptz('received_at').notNull().default(nowMs),
     status: webhookDeliveryStatus('status').notNull().default('received'),
     error: text('error'),
+    /** The signed endpoint it came to (src/webhooks); no foreign key: the record outlives a deleted endpoint. */
+    endpointId: uuid('endpoint_id'),
+    eventType: varchar('event_type', { length: 100 }),
+    /** The outcome answered to the sender, answered again to a repeated delivery. */
+    responseStatus: smallint('response_status'),
+    errorCode: varchar('error_code', { length: 100 }),
   },
   (t) => [
     uniqueIndex('webhook_deliveries_client_id_source_delivery_id_key').on(t.clientId, t.source, t.deliveryId),
+    indexOn('webhook_deliveries', 'client_id', 'received_at', 'id').on(t.clientId, t.receivedAt, t.id),
+    indexOn('webhook_deliveries', 'client_id', 'endpoint_id', 'received_at', 'id').on(t.clientId, t.endpointId, t.receivedAt, t.id),
   ],
 );
 

@@ -8,6 +8,8 @@ export interface ClientSettings {
   default_language?: string;
   features?: { publishing?: boolean; engagement?: boolean; browser_lane?: boolean };
   limits?: { max_platform_accounts?: number; max_brand_kits?: number; max_knowledge_bases?: number };
+  /** Days kept per dataset (src/jobs/retention/policy.ts); system only. */
+  retention?: { posts_days?: number; kpi_metrics_days?: number; audit_logs_days?: number };
 }
 
 /** The tenant root: every tenant-owned row carries `client_id` referencing it. */

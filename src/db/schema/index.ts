@@ -10,4 +10,6 @@ export * from './engagement';
 export * from './competition';
 export * from './learning';
 export * from './audit';
+export * from './webhooks';
+export * from './retention';
 export * from './relations';

@@ -9,10 +9,12 @@ import { authors, decisions, escalations, posts, randomizedExperiments, replies 
 import { knowledgeBases, knowledgeChunks } from './knowledge';
 import { experiments, kpiMetrics, learningEvents, segmentedWeights, weightAdjustmentLogs } from './learning';
 
+// Each declaration is marked pure: no Worker code runs relational queries, so the bundler leaves
+// them out of the Worker (they are for Drizzle's relational API and for readers of the schema).
 // Tenant children name both columns of their composite key, so a relational query can only
 // join rows of the same client.
 
-export const clientsRelations = relations(clients, ({ many }) => ({
+export const clientsRelations = /* @__PURE__ */ relations(clients, ({ many }) => ({
   memberships: many(memberships),
   apiKeys: many(apiKeys),
   brandKits: many(brandKits),
@@ -26,47 +28,47 @@ export const clientsRelations = relations(clients, ({ many }) => ({
   auditLogs: many(auditLogs),
 }));
 
-export const usersRelations = relations(users, ({ many }) => ({
+export const usersRelations = /* @__PURE__ */ relations(users, ({ many }) => ({
   channels: many(userChannels),
   memberships: many(memberships),
   runs: many(runs),
 }));
 
-export const userChannelsRelations = relations(userChannels, ({ one }) => ({
+export const userChannelsRelations = /* @__PURE__ */ relations(userChannels, ({ one }) => ({
   user: one(users, { fields: [userChannels.userId], references: [users.id] }),
 }));
 
-export const membershipsRelations = relations(memberships, ({ one }) => ({
+export const membershipsRelations = /* @__PURE__ */ relations(memberships, ({ one }) => ({
   client: one(clients, { fields: [memberships.clientId], references: [clients.id] }),
   user: one(users, { fields: [memberships.userId], references: [users.id] }),
 }));
 
-export const apiKeysRelations = relations(apiKeys, ({ one }) => ({
+export const apiKeysRelations = /* @__PURE__ */ relations(apiKeys, ({ one }) => ({
   client: one(clients, { fields: [apiKeys.clientId], references: [clients.id] }),
   creator: one(users, { fields: [apiKeys.createdBy], references: [users.id] }),
 }));
 
-export const brandKitsRelations = relations(brandKits, ({ one }) => ({
+export const brandKitsRelations = /* @__PURE__ */ relations(brandKits, ({ one }) => ({
   client: one(clients, { fields: [brandKits.clientId], references: [clients.id] }),
 }));
 
-export const knowledgeBasesRelations = relations(knowledgeBases, ({ one, many }) => ({
+export const knowledgeBasesRelations = /* @__PURE__ */ relations(knowledgeBases, ({ one, many }) => ({
   client: one(clients, { fields: [knowledgeBases.clientId], references: [clients.id] }),
   chunks: many(knowledgeChunks),
 }));
 
-export const knowledgeChunksRelations = relations(knowledgeChunks, ({ one }) => ({
+export const knowledgeChunksRelations = /* @__PURE__ */ relations(knowledgeChunks, ({ one }) => ({
   knowledgeBase: one(knowledgeBases, {
     fields: [knowledgeChunks.clientId, knowledgeChunks.knowledgeBaseId],
     references: [knowledgeBases.clientId, knowledgeBases.id],
   }),
 }));
 
-export const skillsRelations = relations(skills, ({ many }) => ({
+export const skillsRelations = /* @__PURE__ */ relations(skills, ({ many }) => ({
   runs: many(runs),
 }));
 
-export const runsRelations = relations(runs, ({ one, many }) => ({
+export const runsRelations = /* @__PURE__ */ relations(runs, ({ one, many }) => ({
   client: one(clients, { fields: [runs.clientId], references: [clients.id] }),
   user: one(users, { fields: [runs.userId], references: [users.id] }),
   apiKey: one(apiKeys, { fields: [runs.clientId, runs.apiKeyId], references: [apiKeys.clientId, apiKeys.id] }),
@@ -74,30 +76,30 @@ export const runsRelations = relations(runs, ({ one, many }) => ({
   outputs: many(outputs),
 }));
 
-export const outputsRelations = relations(outputs, ({ one }) => ({
+export const outputsRelations = /* @__PURE__ */ relations(outputs, ({ one }) => ({
   run: one(runs, { fields: [outputs.clientId, outputs.runId], references: [runs.clientId, runs.id] }),
   feedback: one(feedback),
 }));
 
-export const feedbackRelations = relations(feedback, ({ one }) => ({
+export const feedbackRelations = /* @__PURE__ */ relations(feedback, ({ one }) => ({
   output: one(outputs, { fields: [feedback.clientId, feedback.outputId], references: [outputs.clientId, outputs.id] }),
   reviewer: one(users, { fields: [feedback.reviewerId], references: [users.id] }),
 }));
 
-export const authorsRelations = relations(authors, ({ one, many }) => ({
+export const authorsRelations = /* @__PURE__ */ relations(authors, ({ one, many }) => ({
   client: one(clients, { fields: [authors.clientId], references: [clients.id] }),
   posts: many(posts),
   champion: one(communityChampions),
 }));
 
-export const postsRelations = relations(posts, ({ one, many }) => ({
+export const postsRelations = /* @__PURE__ */ relations(posts, ({ one, many }) => ({
   author: one(authors, { fields: [posts.clientId, posts.authorId], references: [authors.clientId, authors.id] }),
   decisions: many(decisions),
   mentions: many(competitiveMentions),
   escalations: many(escalations),
 }));
 
-export const decisionsRelations = relations(decisions, ({ one, many }) => ({
+export const decisionsRelations = /* @__PURE__ */ relations(decisions, ({ one, many }) => ({
   post: one(posts, { fields: [decisions.clientId, decisions.postId], references: [posts.clientId, posts.id] }),
   experiment: one(experiments, {
     fields: [decisions.clientId, decisions.experimentId],
@@ -107,12 +109,12 @@ export const decisionsRelations = relations(decisions, ({ one, many }) => ({
   randomizedExperiments: many(randomizedExperiments),
 }));
 
-export const repliesRelations = relations(replies, ({ one }) => ({
+export const repliesRelations = /* @__PURE__ */ relations(replies, ({ one }) => ({
   decision: one(decisions, { fields: [replies.clientId, replies.decisionId], references: [decisions.clientId, decisions.id] }),
   approver: one(users, { fields: [replies.approvedBy], references: [users.id] }),
 }));
 
-export const escalationsRelations = relations(escalations, ({ one }) => ({
+export const escalationsRelations = /* @__PURE__ */ relations(escalations, ({ one }) => ({
   post: one(posts, { fields: [escalations.clientId, escalations.postId], references: [posts.clientId, posts.id] }),
   decision: one(decisions, {
     fields: [escalations.clientId, escalations.decisionId],
@@ -123,12 +125,12 @@ export const escalationsRelations = relations(escalations, ({ one }) => ({
   resolver: one(users, { fields: [escalations.resolvedBy], references: [users.id], relationName: 'escalation_resolver' }),
 }));
 
-export const competitorsRelations = relations(competitors, ({ one, many }) => ({
+export const competitorsRelations = /* @__PURE__ */ relations(competitors, ({ one, many }) => ({
   client: one(clients, { fields: [competitors.clientId], references: [clients.id] }),
   mentions: many(competitiveMentions),
 }));
 
-export const competitiveMentionsRelations = relations(competitiveMentions, ({ one }) => ({
+export const competitiveMentionsRelations = /* @__PURE__ */ relations(competitiveMentions, ({ one }) => ({
   post: one(posts, { fields: [competitiveMentions.clientId, competitiveMentions.postId], references: [posts.clientId, posts.id] }),
   competitor: one(competitors, {
     fields: [competitiveMentions.clientId, competitiveMentions.competitorId],
@@ -136,45 +138,45 @@ export const competitiveMentionsRelations = relations(competitiveMentions, ({ on
   }),
 }));
 
-export const communityChampionsRelations = relations(communityChampions, ({ one }) => ({
+export const communityChampionsRelations = /* @__PURE__ */ relations(communityChampions, ({ one }) => ({
   author: one(authors, {
     fields: [communityChampions.clientId, communityChampions.authorId],
     references: [authors.clientId, authors.id],
   }),
 }));
 
-export const experimentsRelations = relations(experiments, ({ one, many }) => ({
+export const experimentsRelations = /* @__PURE__ */ relations(experiments, ({ one, many }) => ({
   client: one(clients, { fields: [experiments.clientId], references: [clients.id] }),
   decisions: many(decisions),
 }));
 
-export const randomizedExperimentsRelations = relations(randomizedExperiments, ({ one }) => ({
+export const randomizedExperimentsRelations = /* @__PURE__ */ relations(randomizedExperiments, ({ one }) => ({
   decision: one(decisions, {
     fields: [randomizedExperiments.clientId, randomizedExperiments.decisionId],
     references: [decisions.clientId, decisions.id],
   }),
 }));
 
-export const kpiMetricsRelations = relations(kpiMetrics, ({ one }) => ({
+export const kpiMetricsRelations = /* @__PURE__ */ relations(kpiMetrics, ({ one }) => ({
   client: one(clients, { fields: [kpiMetrics.clientId], references: [clients.id] }),
 }));
 
-export const weightAdjustmentLogsRelations = relations(weightAdjustmentLogs, ({ one }) => ({
+export const weightAdjustmentLogsRelations = /* @__PURE__ */ relations(weightAdjustmentLogs, ({ one }) => ({
   client: one(clients, { fields: [weightAdjustmentLogs.clientId], references: [clients.id] }),
 }));
 
-export const learningEventsRelations = relations(learningEvents, ({ one }) => ({
+export const learningEventsRelations = /* @__PURE__ */ relations(learningEvents, ({ one }) => ({
   client: one(clients, { fields: [learningEvents.clientId], references: [clients.id] }),
 }));
 
-export const segmentedWeightsRelations = relations(segmentedWeights, ({ one }) => ({
+export const segmentedWeightsRelations = /* @__PURE__ */ relations(segmentedWeights, ({ one }) => ({
   client: one(clients, { fields: [segmentedWeights.clientId], references: [clients.id] }),
 }));
 
-export const auditLogsRelations = relations(auditLogs, ({ one }) => ({
+export const auditLogsRelations = /* @__PURE__ */ relations(auditLogs, ({ one }) => ({
   client: one(clients, { fields: [auditLogs.clientId], references: [clients.id] }),
 }));
 
-export const webhookDeliveriesRelations = relations(webhookDeliveries, ({ one }) => ({
+export const webhookDeliveriesRelations = /* @__PURE__ */ relations(webhookDeliveries, ({ one }) => ({
   client: one(clients, { fields: [webhookDeliveries.clientId], references: [clients.id] }),
 }));

@@ -103,6 +103,18 @@ const nonNegative = (table: TenantTableName, column: string, constraint: string)
 
 const UNIQUE_CASES: Case[] = [
   {
+    constraint: 'retention_archives_client_id_object_key_key',
+    what: 'one ledger row per (client, archive object)',
+    code: UNIQUE_VIOLATION,
+    trial: (a, b) => {
+      const archive = (clientId: string, key: string) =>
+        sql`insert into retention_archives (client_id, dataset, object_key, record_count, deleted_rows, byte_size, sha256, cutoff, oldest, newest)
+            values (${clientId}, 'posts', ${key}, 1, 1, 1, ${'0'.repeat(64)}, now(), now(), now())`;
+      const key = `clients/fx-${a.clients}/retention/posts/fixture.jsonl.gz`;
+      return { fail: [archive(a.clients, key)], pass: [archive(b.clients, key), archive(a.clients, `${key}.2`)] };
+    },
+  },
+  {
     constraint: 'authors_client_id_platform_platform_id_key',
     what: 'one author per (client, platform, platform_id)',
     code: UNIQUE_VIOLATION,
@@ -407,6 +419,33 @@ const CHECK_CASES: Case[] = [
     trial: (a) => ({
       fail: [sql`tokens_input = -1`, sql`tokens_output = -1`].map((set) => update('runs', a.runs, set)),
       pass: [update('runs', a.runs, sql`tokens_input = 0, tokens_output = 0`), update('runs', a.runs, sql`tokens_input = null, tokens_output = null`)],
+    }),
+  },
+  {
+    constraint: 'retention_archives_counts',
+    what: 'an archive holds at least one record, deletes at least its records, and has bytes',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [sql`record_count = 0`, sql`deleted_rows = 0`, sql`byte_size = 0`].map((set) => update('retention_archives', a.retention_archives, set)),
+      pass: [update('retention_archives', a.retention_archives, sql`record_count = 2, deleted_rows = 5, byte_size = 10`)],
+    }),
+  },
+  {
+    constraint: 'retention_archives_sha256_format',
+    what: 'an archive’s SHA-256 is 64 lowercase hex digits',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [update('retention_archives', a.retention_archives, sql`sha256 = ${'A'.repeat(64)}`)],
+      pass: [update('retention_archives', a.retention_archives, sql`sha256 = ${'ab'.repeat(32)}`)],
+    }),
+  },
+  {
+    constraint: 'webhook_endpoints_secret_version_positive',
+    what: 'a webhook endpoint’s secret version starts at 1 (a hook id never names version 0)',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [update('webhook_endpoints', a.webhook_endpoints, sql`secret_version = 0`)],
+      pass: [update('webhook_endpoints', a.webhook_endpoints, sql`secret_version = 2`)],
     }),
   },
   {

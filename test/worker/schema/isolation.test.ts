@@ -9,8 +9,11 @@ import {
   TENANT_TABLES,
   type FixtureIds,
 } from '../../helpers/tenant-fixture';
+import { NOT_TRIGGERED, readCatalog, tenantTables } from './catalog-checks';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
+/** Tenant tables a tenant may read but never write (the retention ledger: the system path writes it). */
+const TENANT_READ_ONLY: string[] = ['retention_archives'];
 let a: FixtureIds;
 let b: FixtureIds;
 const ctx = (ids: FixtureIds): TenantContext => ({ clientId: ids.clients, userId: ids.users, role: 'owner' });
@@ -25,6 +28,33 @@ afterAll(async () => {
 });
 
 const keyColumn = (table: string) => (table === 'clients' ? 'id' : 'client_id');
+
+describe('the tables these tests cover', () => {
+  it('are exactly the catalog’s tenant tables: every table with client_id, and clients', async () => {
+    // The fixture writes one row in each of TENANT_TABLES; audit_logs gets its rows from the triggers.
+    const catalog = await readCatalog('public');
+    const withClientId = tenantTables(catalog).map((t) => t.table);
+    expect(['clients', ...withClientId].sort()).toEqual([...TENANT_TABLES, ...NOT_TRIGGERED].sort());
+  });
+});
+
+describe('row-level security isolates tenants in the audit trail (rows only the triggers write)', () => {
+  it.each(NOT_TRIGGERED)('%s: tenant A sees its own rows and none of B; with no tenant set, none', async (table) => {
+    const t = sql.identifier(table);
+    const [bRows] = await asSystem(sql`select id from ${t} where client_id = ${b.clients} limit 1`);
+    expect(bRows, 'B has rows (its fixture was written)').toHaveLength(1);
+    const [own, others, byId] = await asTenant(
+      ctx(a),
+      sql`select count(*)::int as n from ${t} where client_id = ${a.clients}`,
+      sql`select count(*)::int as n from ${t} where client_id <> ${a.clients}`,
+      sql`select count(*)::int as n from ${t} where id = ${bRows![0]!.id as string}`,
+    );
+    expect([own![0]!.n, others![0]!.n, byId![0]!.n]).toEqual([expect.any(Number), 0, 0]);
+    expect(own![0]!.n).toBeGreaterThanOrEqual(1);
+    const [none] = await asTenantWithoutContext(sql`select count(*)::int as n from ${t}`);
+    expect(none![0]!.n).toBe(0);
+  });
+});
 
 describe('row-level security isolates tenants in every tenant table', () => {
   it.each(TENANT_TABLES)('%s: tenant A sees its own row and none of B', async (table) => {
@@ -43,6 +73,13 @@ describe('row-level security isolates tenants in every tenant table', () => {
 
   it.each(TENANT_TABLES)('%s: tenant A cannot update or delete B’s row (0 rows)', async (table) => {
     const t = sql.identifier(table);
+    if (TENANT_READ_ONLY.includes(table)) {
+      expect(await sqlState(asTenant(ctx(a), sql`update ${t} set updated_at = now() where id = ${b[table]}`))).toBe(INSUFFICIENT_PRIVILEGE);
+      expect(await sqlState(asTenant(ctx(a), sql`delete from ${t} where id = ${b[table]}`))).toBe(INSUFFICIENT_PRIVILEGE);
+      const [kept] = await asSystem(sql`select count(*)::int as n from ${t} where id = ${b[table]}`);
+      expect(kept![0]!.n).toBe(1);
+      return;
+    }
     const [updated, deleted] = await asTenant(
       ctx(a),
       // clients: the tenant may update only name, description and settings of its own row.

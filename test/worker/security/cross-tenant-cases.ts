@@ -94,6 +94,10 @@ export const PATH_NOT_FOUND: Record<string, string> = {
   'POST /v1/learning-events/{id}/evaluate': 'LEARNING_EVENT_NOT_FOUND',
   // The route's valid request names a segment (type and key) only the owner has.
   'GET /v1/segmented-weights/{segment_type}/{segment_key}': 'SEGMENTED_WEIGHT_NOT_FOUND',
+  'GET /v1/webhook-endpoints/{id}': 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'POST /v1/webhook-endpoints/{id}/disable': 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'POST /v1/webhook-endpoints/{id}/rotate': 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'DELETE /v1/webhook-endpoints/{id}': 'WEBHOOK_ENDPOINT_NOT_FOUND',
 };
 
 const pathParams = (op: string) => [...op.matchAll(/\{(\w+)\}/g)].map((m) => `path.${m[1]}`);
@@ -270,6 +274,7 @@ export const LISTS: Record<string, ListCase> = {
   'GET /v1/members': { shows: self('memberships'), filters: {} },
   'GET /v1/api-keys': { shows: self('api_keys'), filters: {} },
   'GET /v1/brand-kits': { shows: self('brand_kits'), filters: {} },
+  'GET /v1/brand-kits/default': { shows: self('brand_kits'), filters: {} },
   'GET /v1/runs': {
     shows: self('runs'),
     filters: {
@@ -347,6 +352,11 @@ export const LISTS: Record<string, ListCase> = {
   'GET /v1/audit-logs': {
     shows: self('brand_kits'),
     filters: { entity_type: 'brand_kits', entity_id: self('brand_kits'), actor_id: self('users'), action: 'update', from: PAST, to: FUTURE },
+  },
+  'GET /v1/webhook-endpoints': { shows: self('webhook_endpoints'), filters: {} },
+  'GET /v1/webhook-deliveries': {
+    shows: self('webhook_deliveries'),
+    filters: { endpoint_id: self('webhook_endpoints'), status: 'received', received_after: PAST, received_before: FUTURE },
   },
 };
 

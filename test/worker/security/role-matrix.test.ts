@@ -146,7 +146,7 @@ const [publicOps, guardedOps] = [
 
 /** The operation's valid request (made for client `a`) with `token`, and the database round trips it cost. */
 async function send(key: string, request: ValidRequest, token?: string) {
-  return countRoundTrips(() => call(key.split(' ')[0]!, request.path, { token, body: request.body }));
+  return countRoundTrips(() => call(key.split(' ')[0]!, request.path, { token, body: request.body, headers: request.headers }));
 }
 
 describe.each(publicOps)('%s (public)', (key) => {

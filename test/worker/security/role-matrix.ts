@@ -39,6 +39,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly MatrixRole[] | 'publi
   // Brand kits
   'GET /v1/brand-kits': ['owner', 'admin', 'editor', 'viewer'],
   'POST /v1/brand-kits': ['owner', 'admin', 'editor'],
+  'GET /v1/brand-kits/default': ['owner', 'admin', 'editor', 'viewer'],
   'GET /v1/brand-kits/{id}': ['owner', 'admin', 'editor', 'viewer'],
   'PATCH /v1/brand-kits/{id}': ['owner', 'admin', 'editor'],
   'DELETE /v1/brand-kits/{id}': ['owner', 'admin', 'editor'],
@@ -150,4 +151,14 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly MatrixRole[] | 'publi
 
   // The audit trail
   'GET /v1/audit-logs': ['owner', 'admin'],
+
+  // Webhooks: signed endpoints (admin), their deliveries, and the receiver (the signature is the credential)
+  'POST /v1/webhook-endpoints': ['owner', 'admin'],
+  'GET /v1/webhook-endpoints': ['owner', 'admin'],
+  'GET /v1/webhook-endpoints/{id}': ['owner', 'admin'],
+  'POST /v1/webhook-endpoints/{id}/disable': ['owner', 'admin'],
+  'POST /v1/webhook-endpoints/{id}/rotate': ['owner', 'admin'],
+  'DELETE /v1/webhook-endpoints/{id}': ['owner', 'admin'],
+  'GET /v1/webhook-deliveries': ['owner', 'admin'],
+  'POST /hooks/{endpoint_id}': 'public',
 };

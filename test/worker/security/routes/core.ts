@@ -55,6 +55,7 @@ export const CORE_ROUTES: Record<string, RouteSpec> = {
   'DELETE /v1/api-keys/{id}': { valid: async (a) => ({ path: `/v1/api-keys/${await newApiKey(a, 'service')}` }) },
   'GET /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits' }) },
   'POST /v1/brand-kits': { valid: async () => ({ path: '/v1/brand-kits', body: BRAND_KIT }) },
+  'GET /v1/brand-kits/default': { valid: async () => ({ path: '/v1/brand-kits/default' }) },
   'GET /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}` }) },
   'PATCH /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${a.brand_kits}`, body: { description: 'Suite edit' } }) },
   'DELETE /v1/brand-kits/{id}': { valid: async (a) => ({ path: `/v1/brand-kits/${await newBrandKit(a)}` }) },

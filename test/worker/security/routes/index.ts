@@ -6,6 +6,7 @@ import { ENGAGEMENT_ROUTES } from './engagement';
 import { KNOWLEDGE_ROUTES } from './knowledge';
 import { LEARNING_ROUTES } from './learning';
 import type { RouteSpec } from './types';
+import { WEBHOOK_ROUTES } from './webhooks';
 
 export type { RouteSpec, ValidRequest } from './types';
 
@@ -22,6 +23,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   ...COMMUNITY_ROUTES,
   ...LEARNING_ROUTES,
   ...AUDIT_ROUTES,
+  ...WEBHOOK_ROUTES,
 };
 
 /** Routes the suite reads from the live OpenAPI document: method, path, roles (`x-roles`), body. */

@@ -3,6 +3,8 @@ import type { FixtureIds } from '../../../helpers/tenant-fixture';
 export interface ValidRequest {
   path: string;
   body?: unknown;
+  /** Headers the request needs besides the token (a signed webhook delivery's signature). */
+  headers?: Record<string, string>;
 }
 
 export interface RouteSpec {
