@@ -43,6 +43,9 @@ export default defineConfig({
                 TEST_IDP_PRIVATE_JWK: JSON.stringify(privateJwk),
                 // Webhook endpoints' secrets derive from it (test/worker/webhooks/ reads it from the Worker's env).
                 WEBHOOK_SIGNING_KEY: 'test-webhook-key-0123456789abcdef0123456789',
+                // The chat receivers' secrets (test/worker/webhooks/chat-channels.test.ts signs with them).
+                SLACK_SIGNING_SECRET: 'test-slack-signing-secret',
+                TELEGRAM_WEBHOOK_SECRET: 'test-telegram-secret-token',
               },
             },
           })),

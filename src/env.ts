@@ -44,6 +44,10 @@ export const envSchema = z
      * Unset: endpoints cannot be created and signed deliveries answer 503.
      */
     WEBHOOK_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters of random data').optional().or(z.literal('').transform(() => undefined)),
+    /** Slack app's signing secret: verifies `POST /hooks/slack`. Unset: that receiver answers 503. */
+    SLACK_SIGNING_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+    /** The `secret_token` given to Telegram's `setWebhook`: checked on `POST /hooks/telegram`. Unset: 503. */
+    TELEGRAM_WEBHOOK_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
     /** Whether the identity provider (JWKS) may issue `system` tokens. Off unless set to "true". */
     JWT_JWKS_ALLOW_SYSTEM: z
       .enum(['true', 'false', ''])

@@ -6,7 +6,8 @@ import type { AppRouteHandler } from '../lib/create-router';
 import { errorFields } from '../lib/logger';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
-import { FORMAT_FILES, PREVIEW_CHARACTERS, type OutputFormat } from './outputs.schemas';
+import { insertOutput } from './outputs.queries';
+import { FORMAT_FILES, type OutputFormat } from './outputs.schemas';
 import type { createFeedback, createOutput, getFeedback, getOutput, getOutputContent } from './outputs.routes';
 import { runNotFound } from './runs.handlers';
 
@@ -24,16 +25,6 @@ const activeContentHeaders = (filename: string) => ({
 
 const outputNotFound = () => new ApiError(404, 'OUTPUT_NOT_FOUND', 'No such output in this client.');
 
-/** The first `PREVIEW_CHARACTERS` characters (code points, as Postgres counts them). */
-function previewOf(content: string): string {
-  let preview = '';
-  let count = 0;
-  for (const character of content) {
-    if (count++ === PREVIEW_CHARACTERS) break;
-    preview += character;
-  }
-  return preview;
-}
 
 function outputWithFeedback(db: Database, clientId: string, id: string) {
   return db
@@ -44,12 +35,10 @@ function outputWithFeedback(db: Database, clientId: string, id: string) {
 }
 
 /**
- * Database first, then R2. The object key lives under the client's storage prefix, which only
- * the database knows: the insert builds the key from `clients.storage_prefix` itself
- * (insert … select from the run joined with its client), so learning it costs no extra round
- * trip, and a run that is not this client's inserts nothing, so nothing is ever uploaded for it.
- * If the upload then fails, the record is removed again (the only second round trip, on that
- * failure path alone), so no output points at content that does not exist.
+ * Database first, then R2: the record (`insertOutput`: a run that is not this client's inserts
+ * nothing, so nothing is ever uploaded for it), then the content. If the upload then fails, the
+ * record is removed again (the only second round trip, on that failure path alone), so no output
+ * points at content that does not exist.
  */
 export const create: AppRouteHandler<typeof createOutput> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
@@ -57,21 +46,14 @@ export const create: AppRouteHandler<typeof createOutput> = async (c) => {
   const input = c.req.valid('json');
   const id = crypto.randomUUID();
   const file = FORMAT_FILES[input.format];
-  const bytes = new TextEncoder().encode(input.content);
   const [, rows] = await c.var.tenant.run((db) => [
-    db.execute(sql`
-      insert into outputs (id, client_id, run_id, object_key, format, title, preview, size_bytes)
-      select ${id}::uuid, r.client_id, r.id, cl.storage_prefix || ${`outputs/${id}.${file.extension}`}::text,
-             ${input.format}::output_format, ${input.title ?? null}::text, ${previewOf(input.content)}::text, ${bytes.byteLength}::int
-      from runs r
-      join clients cl on cl.id = r.client_id
-      where r.id = ${runId}::uuid and r.client_id = ${clientId}::uuid`),
+    db.execute(insertOutput({ id, clientId, runId, format: input.format, title: input.title, content: input.content })),
     db.select().from(outputs).where(and(eq(outputs.id, id), eq(outputs.clientId, clientId))),
   ]);
   const output = rows[0];
   if (!output) throw runNotFound();
   try {
-    await c.env.OBJECTS.put(output.objectKey, bytes, { httpMetadata: { contentType: file.contentType } });
+    await c.env.OBJECTS.put(output.objectKey, new TextEncoder().encode(input.content), { httpMetadata: { contentType: file.contentType } });
   } catch (error) {
     c.var.logger.error('output content not stored; removing its record', { output_id: id, ...errorFields(error) });
     await c.var.tenant

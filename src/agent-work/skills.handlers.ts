@@ -1,28 +1,17 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { skills } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
 import { byCreated, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
+import { skillMatches } from './skills.queries';
 import type { createSkill, getSkill, listSkills, skillFeedbackSummary, updateSkill } from './skills.routes';
 
 export const skillNotFound = () => new ApiError(404, 'SKILL_NOT_FOUND', 'No skill with that name.');
 
 /** Keywords are matched case-insensitively, so they are stored trimmed, lowercased, once each. */
 const normalizeKeywords = (keywords: string[]) => [...new Set(keywords.map((k) => k.trim().toLowerCase()))];
-
-/** `q` contains a keyword (a user message naming the task), a keyword contains `q`, or name/description do. */
-function matches(q: string) {
-  const needle = q.toLowerCase();
-  return or(
-    sql`exists (select 1 from unnest(${skills.triggerKeywords}) as k(keyword)
-                where length(k.keyword) > 0
-                  and (position(lower(k.keyword) in ${needle}::text) > 0 or position(${needle}::text in lower(k.keyword)) > 0))`,
-    sql`position(${needle}::text in lower(${skills.name})) > 0`,
-    sql`position(${needle}::text in lower(${skills.description})) > 0`,
-  );
-}
 
 export const list: AppRouteHandler<typeof listSkills> = async (c) => {
   const query = c.req.valid('query');
@@ -32,7 +21,7 @@ export const list: AppRouteHandler<typeof listSkills> = async (c) => {
       db
         .select()
         .from(skills)
-        .where(and(page.where, query.type ? eq(skills.type, query.type) : undefined, query.q ? matches(query.q) : undefined))
+        .where(and(page.where, query.type ? eq(skills.type, query.type) : undefined, query.q ? skillMatches(query.q) : undefined))
         .orderBy(...page.orderBy)
         .limit(query.limit + 1),
     ],

@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { FORMAT_FILES, PREVIEW_CHARACTERS } from '../agent-work/outputs.schemas';
+import { insertOutput } from '../agent-work/outputs.queries';
+import { FORMAT_FILES } from '../agent-work/outputs.schemas';
 import { runToApi, selectRuns, TRANSITIONS, transitionRun, type Step } from '../agent-work/runs.queries';
 import type { Database } from '../db/client';
 import { outputs, runs, webhookDeliveries } from '../db/schema';
@@ -74,8 +75,6 @@ function runStep(db: Database, clientId: string, deliveryId: string, runId: stri
   };
 }
 
-/** The first `PREVIEW_CHARACTERS` characters (code points, as Postgres counts them). */
-const previewOf = (content: string) => Array.from(content).slice(0, PREVIEW_CHARACTERS).join('');
 
 /**
  * The statements of one event's effect, for the endpoint's client, after its delivery record
@@ -125,15 +124,8 @@ export function effectOf(db: Database, clientId: string, deliveryId: string, eve
       const { run_id: runId, format, title, content } = event.data;
       const id = crypto.randomUUID();
       const file = FORMAT_FILES[format];
-      // As POST /v1/runs/{id}/outputs: the key under the client's storage prefix, built by the insert
-      // from the run joined with its client, so a run that is not the client's inserts nothing.
-      const insert = sql`
-        insert into outputs (id, client_id, run_id, object_key, format, title, preview, size_bytes)
-        select ${id}::uuid, r.client_id, r.id, cl.storage_prefix || ${`outputs/${id}.${file.extension}`}::text,
-               ${format}::output_format, ${title ?? null}::text, ${previewOf(content)}::text, ${new TextEncoder().encode(content).byteLength}::int
-        from runs r join clients cl on cl.id = r.client_id
-        where r.id = ${runId}::uuid and r.client_id = ${clientId}::uuid
-        returning id`;
+      // The record as POST /v1/runs/{id}/outputs makes it; the content goes to R2 once the batch committed.
+      const insert = insertOutput({ id, clientId, runId, format, title, content });
       return {
         statements: [
           settle(db, clientId, deliveryId, runId, insert, null),

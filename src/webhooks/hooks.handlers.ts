@@ -45,18 +45,24 @@ interface FirstOutcome {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Parses the verified body: JSON, then the event envelope. Nothing has been written yet. */
-function parseEvent(body: Uint8Array): WebhookEvent {
+/** Parses a verified body: JSON (UTF-8), then `schema`. Nothing has been written yet. */
+export function parseVerifiedBody<T extends z.ZodType>(body: Uint8Array, schema: T): z.infer<T> {
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(body));
   } catch {
     throw new ApiError(400, 'INVALID_JSON', 'The body is not JSON (UTF-8); do not retry.');
   }
-  const parsed = WebhookEventSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError('body', parsed.error as z.ZodError);
   return parsed.data;
 }
+
+const parseEvent = (body: Uint8Array): WebhookEvent => parseVerifiedBody(body, WebhookEventSchema);
+
+/** Rotations after which a URL still takes the newest secret (each costs one more HMAC of a forged delivery's body). */
+const ROTATIONS_AHEAD = 3;
+const MAX_SECRET_VERSION = 2_147_483_647;
 
 /** A failed outcome as the sender sees it: a 4xx problem saying not to retry. */
 function refused(status: number, code: string, detail: string): ApiError {
@@ -67,7 +73,7 @@ function refused(status: number, code: string, detail: string): ApiError {
  * `POST /hooks/{endpoint_id}`: a Standard Webhooks delivery. In order, each step before any
  * database work: the hook id names a client, endpoint and secret version; the headers are present
  * and the timestamp within 5 minutes; the raw body (at most 1 MiB, the API's body limit) carries a
- * `v1` signature of that version's secret or of the version before it. Only then is the body
+ * `v1` signature of that version's secret, of the one before it, or of one of the next three. Only then is the body
  * parsed and ONE batch sent: the tenant context of the endpoint's client, the delivery accepted and
  * recorded (accept_webhook_delivery: endpoint active, version valid, webhook-id new), and the
  * event's effect, in one transaction.
@@ -82,9 +88,16 @@ export async function receive(c: Context<AppEnv>): Promise<Response> {
   const failure = checkHeaders(headers, Math.floor(Date.now() / 1000));
   if (failure) throw SIGNATURE_PROBLEMS[failure]();
   const body = new Uint8Array(await c.req.arrayBuffer());
-  // The URL's version, and the one before it: during a rotation's grace period a sender may sign
-  // with the previous secret at the new URL. The database says which versions are still valid.
-  const candidates: HookAddress[] = [address, ...(address.version > 1 ? [{ ...address, version: address.version - 1 }] : [])];
+  // The URL's version; the one before it (during a rotation's grace period a sender may sign with
+  // the previous secret at the new URL); and the next few (a sender that took a rotated secret but
+  // kept its URL). The database says which of them are still valid.
+  const candidates: HookAddress[] = [
+    address.version,
+    address.version - 1,
+    ...Array.from({ length: ROTATIONS_AHEAD }, (_, i) => address.version + 1 + i),
+  ]
+    .filter((version) => version >= 1 && version <= MAX_SECRET_VERSION)
+    .map((version) => ({ ...address, version }));
   const secrets = await Promise.all(candidates.map((candidate) => endpointSecret(key, candidate)));
   const matched = await matchingSecret(headers as { id: string; timestamp: string; signature: string }, body, secrets);
   if (matched < 0) throw SIGNATURE_PROBLEMS.mismatch();

@@ -65,7 +65,8 @@ export function parseHookId(id: string): HookAddress | null {
   return { clientId: uuidOf(bytes.subarray(0, 16)), endpointId: uuidOf(bytes.subarray(16, 32)), version };
 }
 
-async function hmac(key: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
+/** HMAC-SHA256 of `data` with `key` (WebCrypto). */
+export async function hmac(key: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
   const raw = typeof key === 'string' ? encoder.encode(key) : key;
   const cryptoKey = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, typeof data === 'string' ? encoder.encode(data) : data));

@@ -1,14 +1,18 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRouter } from '../lib/create-router';
 import type { AppEnv } from '../lib/types';
+import * as chat from '../channels/chat.handlers';
+import * as chatRoutes from '../channels/chat.routes';
 import * as hooks from './hooks.handlers';
 import * as hookRoutes from './hooks.routes';
 import * as handlers from './webhooks.handlers';
 import * as routes from './webhooks.routes';
 
-/** Signed webhook endpoints (admin), their deliveries, and the receivers under /hooks. */
+/** Signed webhook endpoints (admin), their deliveries, and the receivers under /hooks (Slack and Telegram too). */
 const router = createRouter();
 router.openAPIRegistry.registerPath(hookRoutes.receiveSignedDelivery);
+router.openAPIRegistry.registerPath(chatRoutes.receiveSlackEvent);
+router.openAPIRegistry.registerPath(chatRoutes.receiveTelegramUpdate);
 
 export const webhooksRouter = router
   .openapi(routes.createWebhookEndpoint, handlers.create)
@@ -18,7 +22,10 @@ export const webhooksRouter = router
   .openapi(routes.rotateWebhookEndpointSecret, handlers.rotate)
   .openapi(routes.deleteWebhookEndpoint, handlers.remove)
   .openapi(routes.listWebhookDeliveries, handlers.listDeliveries)
-  // Documented from its route, served without the route's validation: the raw body is verified first.
+  // Documented from their routes, served without the routes' validation: the raw body is verified
+  // first. The chat receivers come before the endpoint id they would otherwise match.
+  .post('/hooks/slack', chat.receiveSlack)
+  .post('/hooks/telegram', chat.receiveTelegram)
   .post('/hooks/:endpoint_id', hooks.receive);
 
 /**

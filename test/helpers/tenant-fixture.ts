@@ -35,6 +35,7 @@ export const TENANT_TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'retention_archives',
+  'channel_links',
 ] as const;
 export type TenantTableName = (typeof TENANT_TABLES)[number];
 
@@ -186,6 +187,16 @@ export function fixtureStatements(label: string, clientId?: string): { ids: Fixt
       cutoff: new Date(0),
       oldest: new Date(0),
       newest: new Date(0),
+    }),
+    ins(s.channelLinks, {
+      id: ids.channel_links,
+      clientId: c,
+      userId: ids.users,
+      codeHash: ids.channel_links.replaceAll('-', '').padEnd(64, '0'),
+      codeExpiresAt: new Date(0),
+      channel: 'web',
+      channelUserId: `web-${c}`,
+      linkedAt: new Date(0),
     }),
   ];
   return { ids, statements };

@@ -12,4 +12,5 @@ export * from './learning';
 export * from './audit';
 export * from './webhooks';
 export * from './retention';
+export * from './channels';
 export * from './relations';

@@ -370,6 +370,59 @@ const CHECK_CASES: Case[] = [
     }),
   },
   {
+    constraint: 'channel_links_code_hash_key',
+    what: 'a link code hash is unique across all clients',
+    code: UNIQUE_VIOLATION,
+    trial: (a, b) => {
+      const pending = (ids: FixtureIds, hash: SQL | string) =>
+        sql`insert into channel_links (client_id, user_id, code_hash, code_expires_at) values (${ids.clients}, ${ids.users}, ${hash}, now())`;
+      const hashOfA = sql`(select code_hash from channel_links where id = ${a.channel_links})`;
+      return { fail: [pending(a, hashOfA), pending(b, hashOfA)], pass: [pending(a, hex64())] };
+    },
+  },
+  {
+    constraint: 'channel_links_channel_channel_user_id_key',
+    what: 'a chat account is linked once, whatever the client',
+    code: UNIQUE_VIOLATION,
+    trial: (a, b) => {
+      const account = `tg-${uuid()}`;
+      const linked = (ids: FixtureIds, channel: string) =>
+        sql`insert into channel_links (client_id, user_id, code_hash, code_expires_at, channel, channel_user_id, linked_at)
+            values (${ids.clients}, ${ids.users}, ${hex64()}, now(), ${channel}, ${account}, now())`;
+      return { before: [linked(a, 'telegram')], fail: [linked(b, 'telegram'), linked(a, 'telegram')], pass: [linked(b, 'slack')] };
+    },
+  },
+  {
+    constraint: 'channel_links_code_hash_format',
+    what: 'code_hash is 64 lowercase hex characters',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [hex64().toUpperCase().replace(/^[0-9]/, 'A'), hex64().slice(0, 63), 'g'.repeat(64)].map((h) =>
+        update('channel_links', a.channel_links, sql`code_hash = ${h}`),
+      ),
+      pass: [update('channel_links', a.channel_links, sql`code_hash = ${hex64()}`)],
+    }),
+  },
+  {
+    constraint: 'channel_links_linked_has_account',
+    what: 'a link is pending (no account) or linked (channel, account and time)',
+    code: CHECK_VIOLATION,
+    trial: (a) => ({
+      fail: [sql`linked_at = null`, sql`channel = null`, sql`channel_user_id = null`].map((set) => update('channel_links', a.channel_links, set)),
+      pass: [update('channel_links', a.channel_links, sql`channel_username = 'someone'`)],
+    }),
+  },
+  {
+    constraint: 'chat_deliveries_channel_delivery_id_key',
+    what: 'a platform delivery id is recorded once per channel',
+    code: UNIQUE_VIOLATION,
+    trial: () => {
+      const deliveryId = `u-${uuid()}`;
+      const delivery = (channel: string) => sql`insert into chat_deliveries (channel, delivery_id) values (${channel}, ${deliveryId})`;
+      return { before: [delivery('telegram')], fail: [delivery('telegram')], pass: [delivery('slack')] };
+    },
+  },
+  {
     constraint: 'api_keys_key_hash_format',
     what: 'key_hash is 64 lowercase hex characters',
     code: CHECK_VIOLATION,

@@ -98,6 +98,7 @@ export const PATH_NOT_FOUND: Record<string, string> = {
   'POST /v1/webhook-endpoints/{id}/disable': 'WEBHOOK_ENDPOINT_NOT_FOUND',
   'POST /v1/webhook-endpoints/{id}/rotate': 'WEBHOOK_ENDPOINT_NOT_FOUND',
   'DELETE /v1/webhook-endpoints/{id}': 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'DELETE /v1/me/channels/{id}': 'CHANNEL_NOT_FOUND',
 };
 
 const pathParams = (op: string) => [...op.matchAll(/\{(\w+)\}/g)].map((m) => `path.${m[1]}`);
@@ -354,6 +355,7 @@ export const LISTS: Record<string, ListCase> = {
     filters: { entity_type: 'brand_kits', entity_id: self('brand_kits'), actor_id: self('users'), action: 'update', from: PAST, to: FUTURE },
   },
   'GET /v1/webhook-endpoints': { shows: self('webhook_endpoints'), filters: {} },
+  'GET /v1/me/channels': { shows: self('channel_links'), filters: {} },
   'GET /v1/webhook-deliveries': {
     shows: self('webhook_deliveries'),
     filters: { endpoint_id: self('webhook_endpoints'), status: 'received', received_after: PAST, received_before: FUTURE },

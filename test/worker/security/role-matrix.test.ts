@@ -211,7 +211,13 @@ it('GET /v1/me: a token acts with the lesser of its role and the caller’s curr
 });
 
 /** Operations only a person may call: there an API key is refused before any database work (403 USER_REQUIRED). */
-const PEOPLE_ONLY = new Set(['POST /v1/replies/{id}/approve', 'POST /v1/escalations/{id}/resolve']);
+const PEOPLE_ONLY = new Set([
+  'POST /v1/replies/{id}/approve',
+  'POST /v1/escalations/{id}/resolve',
+  'POST /v1/me/channel-links',
+  'GET /v1/me/channels',
+  'DELETE /v1/me/channels/{id}',
+]);
 
 describe.each(guardedOps)('$key', ({ key, roles }) => {
   const admitted = ALL_ROLES.filter((role) => roles.includes(role));
@@ -220,7 +226,8 @@ describe.each(guardedOps)('$key', ({ key, roles }) => {
 
   it(`admits ${admitted.join(', ')}: the valid request succeeds for each`, async () => {
     for (const role of admitted) {
-      const { result } = await send(key, await ROUTES[key]!.valid(a), await tokenOf(role));
+      const caller = role === 'owner' ? a.users : (members as Record<string, string>)[role];
+      const { result } = await send(key, await ROUTES[key]!.valid(a, caller), await tokenOf(role));
       expect(result.status, `${role}: ${await result.clone().text()}`).toBeLessThan(300);
     }
   });

@@ -160,5 +160,12 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly MatrixRole[] | 'publi
   'POST /v1/webhook-endpoints/{id}/rotate': ['owner', 'admin'],
   'DELETE /v1/webhook-endpoints/{id}': ['owner', 'admin'],
   'GET /v1/webhook-deliveries': ['owner', 'admin'],
+
+  // The caller's chat links (people only: an API key is refused, USER_REQUIRED)
+  'POST /v1/me/channel-links': ['owner', 'admin', 'editor', 'viewer'],
+  'GET /v1/me/channels': ['owner', 'admin', 'editor', 'viewer'],
+  'DELETE /v1/me/channels/{id}': ['owner', 'admin', 'editor', 'viewer'],
   'POST /hooks/{endpoint_id}': 'public',
+  'POST /hooks/slack': 'public',
+  'POST /hooks/telegram': 'public',
 };

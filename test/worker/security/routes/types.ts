@@ -13,6 +13,7 @@ export interface RouteSpec {
   /**
    * A request that succeeds (2xx) for every role the route admits, for client `a`. What it changes
    * or deletes it creates first, so calling it again, or after any other, succeeds again.
+   * `caller`: the user the request is sent as (default `a`'s owner), for routes on the caller's own rows.
    */
-  valid: (a: FixtureIds) => Promise<ValidRequest>;
+  valid: (a: FixtureIds, caller?: string) => Promise<ValidRequest>;
 }
