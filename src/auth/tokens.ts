@@ -54,8 +54,33 @@ function invalid(detail: string, cause?: unknown): ApiError {
   });
 }
 
+/**
+ * Tokens this isolate verified lately, by configuration: an agent sends the same token with every
+ * call (and an MCP tool call is verified at `/mcp` and again at the route it is sent through), so a
+ * signature is checked once a minute rather than on every request. An entry serves until its
+ * token expires and at most `VERIFIED_FOR_MS`, so a key withdrawn from the identity provider's
+ * set stops being honoured within a minute; refusals are never kept. Revocation does not depend on
+ * this: the database checks the member or API key on every request.
+ */
+const VERIFIED_FOR_MS = 60_000;
+const MAX_VERIFIED = 1024;
+const verifiedByConfig = new WeakMap<Env, Map<string, { principal: Principal; until: number }>>();
+
 /** Verifies a bearer token (signature, algorithm, time claims, issuer, audience, claim shapes). */
 export async function verifyAccessToken(config: Env, token: string): Promise<Principal> {
+  let verified = verifiedByConfig.get(config);
+  if (!verified) verifiedByConfig.set(config, (verified = new Map()));
+  const now = Date.now();
+  const known = verified.get(token);
+  if (known && known.until > now) return known.principal;
+  verified.delete(token);
+  const { principal, expiresAt } = await verify(config, token);
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+  verified.set(token, { principal, until: Math.min(expiresAt, now + VERIFIED_FOR_MS) });
+  return principal;
+}
+
+async function verify(config: Env, token: string): Promise<{ principal: Principal; expiresAt: number }> {
   let payload: unknown;
   let algorithm: string;
   try {
@@ -86,9 +111,9 @@ export async function verifyAccessToken(config: Env, token: string): Promise<Pri
     if (PUBLIC_KEY_ALGORITHMS.includes(algorithm) && !config.JWT_JWKS_ALLOW_SYSTEM) {
       throw invalid('The identity provider may not issue system tokens.');
     }
-    return { kind: 'system', subject: c.sub, clientId: null, role: 'system', tokenId: c.jti ?? null };
+    return { principal: { kind: 'system', subject: c.sub, clientId: null, role: 'system', tokenId: c.jti ?? null }, expiresAt: c.exp * 1000 };
   }
-  return { kind: c.kind, subject: c.sub, clientId: c.client_id, role: c.role, tokenId: c.jti ?? null };
+  return { principal: { kind: c.kind, subject: c.sub, clientId: c.client_id, role: c.role, tokenId: c.jti ?? null }, expiresAt: c.exp * 1000 };
 }
 
 /**
