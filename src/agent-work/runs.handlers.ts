@@ -1,11 +1,11 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { tenantPrincipal } from '../auth/principal';
 import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
 import { runs, skills } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { byCreated, keyset, toPage } from '../lib/pagination';
+import { byCreated, inTimeRange, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import type { cancelRun, completeRun, createRun, failRun, getRun, listRuns, startRun } from './runs.routes';
 import {
@@ -63,8 +63,7 @@ export const list: AppRouteHandler<typeof listRuns> = async (c) => {
       query.skill ? inArray(runs.skillId, db.select({ id: skills.id }).from(skills).where(eq(skills.name, query.skill))) : undefined,
       query.user_id ? eq(runs.userId, query.user_id) : undefined,
       query.api_key_id ? eq(runs.apiKeyId, query.api_key_id) : undefined,
-      query.queued_after ? gte(runs.queuedAt, new Date(query.queued_after)) : undefined,
-      query.queued_before ? lt(runs.queuedAt, new Date(query.queued_before)) : undefined,
+      inTimeRange(runs.queuedAt, query.queued_after, query.queued_before),
     );
   const pageOf = (db: Database) => selectRuns(db, filters(db)).orderBy(...page.orderBy).limit(limit);
 

@@ -1,8 +1,8 @@
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { decisions } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { byCreated, keyset, toPage } from '../lib/pagination';
+import { byCreated, inTimeRange, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { unprocessable } from './common';
@@ -47,8 +47,7 @@ export const list: AppRouteHandler<typeof listDecisions> = async (c) => {
             query.mode ? eq(decisions.mode, query.mode) : undefined,
             query.archetype ? eq(decisions.archetype, query.archetype) : undefined,
             query.experiment_id ? eq(decisions.experimentId, query.experiment_id) : undefined,
-            query.created_after ? gte(decisions.createdAt, new Date(query.created_after)) : undefined,
-            query.created_before ? lt(decisions.createdAt, new Date(query.created_before)) : undefined,
+            inTimeRange(decisions.createdAt, query.created_after, query.created_before),
             page.where,
           ),
         )

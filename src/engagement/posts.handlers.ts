@@ -1,8 +1,8 @@
-import { and, arrayContains, desc, eq, getTableColumns, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, getTableColumns, isNotNull, isNull, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { authors, competitiveMentions, competitors, decisions, posts, replies } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { capped, keyset, MAX_EMBEDDED_ITEMS, toPage } from '../lib/pagination';
+import { capped, inTimeRange, keyset, MAX_EMBEDDED_ITEMS, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { mayRead } from '../lib/visibility';
@@ -53,8 +53,7 @@ export const list: AppRouteHandler<typeof listPosts> = async (c) => {
           and(
             eq(posts.clientId, clientId),
             query.platform ? eq(posts.platform, query.platform) : undefined,
-            query.detected_after ? gte(posts.detectedAt, new Date(query.detected_after)) : undefined,
-            query.detected_before ? lt(posts.detectedAt, new Date(query.detected_before)) : undefined,
+            inTimeRange(posts.detectedAt, query.detected_after, query.detected_before),
             processed,
             query.keyword_category ? arrayContains(posts.keywordCategories, [query.keyword_category]) : undefined,
             page.where,

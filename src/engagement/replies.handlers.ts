@@ -1,10 +1,10 @@
-import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
 import { replies } from '../db/schema';
 import type { AppRouteHandler } from '../lib/create-router';
-import { byCreated, keyset, orderedKeyset, toPage } from '../lib/pagination';
+import { byCreated, inTimeRange, keyset, orderedKeyset, toPage } from '../lib/pagination';
 import { ApiError, type FieldError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { mayRead } from '../lib/visibility';
@@ -104,8 +104,7 @@ export const list: AppRouteHandler<typeof listReplies> = async (c) => {
             eq(replies.clientId, clientId),
             query.approval_status ? eq(replies.approvalStatus, query.approval_status) : undefined,
             query.platform ? eq(replies.platform, query.platform) : undefined,
-            query.posted_after ? gte(replies.postedAt, new Date(query.posted_after)) : undefined,
-            query.posted_before ? lt(replies.postedAt, new Date(query.posted_before)) : undefined,
+            inTimeRange(replies.postedAt, query.posted_after, query.posted_before),
             query.include_deleted ? undefined : isNull(replies.deletedAt),
             page.where,
           ),

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from './problem';
 import { fitsReal, InputTimestamp } from './schemas';
@@ -112,6 +112,11 @@ export function orderedKeyset(keys: SortKey[], cursor: string | undefined): { wh
     ),
   );
   return { where: or(...branches), orderBy };
+}
+
+/** A list's time filter: `column` at or after `after` and before `before` (either may be absent). */
+export function inTimeRange(column: PgColumn, after: string | undefined, before: string | undefined): SQL | undefined {
+  return and(after ? gte(column, new Date(after)) : undefined, before ? lt(column, new Date(before)) : undefined);
 }
 
 /** Newest first on (timestamp, id): the order of most lists. */

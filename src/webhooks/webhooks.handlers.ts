@@ -1,9 +1,9 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import { webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from '../db/schema';
 import type { Env } from '../env';
 import type { AppRouteHandler } from '../lib/create-router';
-import { byCreated, keyset, toPage } from '../lib/pagination';
+import { byCreated, inTimeRange, keyset, toPage } from '../lib/pagination';
 import { ApiError } from '../lib/problem';
 import { endpointSecret, formatSecret, hookId } from './signing';
 import { ROTATION_GRACE_HOURS } from './webhooks.schemas';
@@ -170,8 +170,7 @@ export const listDeliveries: AppRouteHandler<typeof listWebhookDeliveries> = asy
             eq(webhookDeliveries.clientId, clientId),
             query.endpoint_id ? eq(webhookDeliveries.endpointId, query.endpoint_id) : undefined,
             query.status ? eq(webhookDeliveries.status, query.status) : undefined,
-            query.received_after ? gte(webhookDeliveries.receivedAt, new Date(query.received_after)) : undefined,
-            query.received_before ? lt(webhookDeliveries.receivedAt, new Date(query.received_before)) : undefined,
+            inTimeRange(webhookDeliveries.receivedAt, query.received_after, query.received_before),
             page.where,
           ),
         )
