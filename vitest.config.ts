@@ -17,6 +17,8 @@ const privateJwk = { ...identityProvider.privateKey.export({ format: 'jwk' }), k
 export default defineConfig({
   test: {
     projects: [
+      // The review desk and the reference page in headless Chromium, against `wrangler dev` on the local stack.
+      './test/browser/vitest.project.ts',
       {
         // Dev tooling that runs in Node: the local Neon-compatible server and the scripts.
         test: {
