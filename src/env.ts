@@ -5,6 +5,22 @@ const postgresUrl = z
   .url()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
+/** A JSON Web Key Set given inline. */
+const jwksDocument = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    try {
+      const parsed = JSON.parse(value) as { keys?: unknown };
+      if (!Array.isArray(parsed.keys)) throw new Error('no keys array');
+      return parsed as { keys: Record<string, unknown>[] };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set ({"keys": [...]})' });
+      return z.NEVER;
+    }
+  });
+
 /** Bindings and secrets of the Worker, validated once per isolate at the edge of the Worker. */
 export const envSchema = z
   .object({
@@ -20,20 +36,7 @@ export const envSchema = z
     JWT_ISSUER: z.string().min(1).default('edge-data-api'),
     JWT_AUDIENCE: z.string().min(1).default('edge-data-api'),
     /** Production identity provider keys (ES256/RS256/EdDSA): an inline JWKS document or its URL. */
-    JWT_JWKS: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (!value) return undefined;
-        try {
-          const parsed = JSON.parse(value) as { keys?: unknown };
-          if (!Array.isArray(parsed.keys)) throw new Error('no keys array');
-          return parsed as { keys: Record<string, unknown>[] };
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set ({"keys": [...]})' });
-          return z.NEVER;
-        }
-      }),
+    JWT_JWKS: jwksDocument,
     JWT_JWKS_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
     /** Lifetime of tokens minted by POST /v1/auth/token, in seconds (at most 15 minutes). */
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
@@ -48,6 +51,15 @@ export const envSchema = z
     SLACK_SIGNING_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
     /** The `secret_token` given to Telegram's `setWebhook`: checked on `POST /hooks/telegram`. Unset: 503. */
     TELEGRAM_WEBHOOK_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+    /**
+     * The review desk's sign-in in production: the Cloudflare Access team domain
+     * (`https://<team>.cloudflareaccess.com`) and the Access application's audience tag. Unset: the
+     * desk signs no one in (outside development, where it offers the seeded members).
+     */
+    ACCESS_TEAM_DOMAIN: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+    ACCESS_AUD: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+    /** Access signing keys given inline (a JWKS document) instead of fetched from the team's certs URL. */
+    ACCESS_JWKS: jwksDocument,
     /** Whether the identity provider (JWKS) may issue `system` tokens. Off unless set to "true". */
     JWT_JWKS_ALLOW_SYSTEM: z
       .enum(['true', 'false', ''])

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { tenantPrincipal } from '../auth/principal';
 import type { Database } from '../db/client';
 import type { Executor } from '../db/executor';
@@ -9,9 +9,10 @@ import { ApiError, type FieldError } from '../lib/problem';
 import { toApi } from '../lib/serialize';
 import { mayRead } from '../lib/visibility';
 import { invalidTransition, notMember, requireUser, unprocessable } from './common';
-import { draftReply, type DraftVerdict } from './replies.queries';
+import { brandVerdict, bulkApprove as bulkApproveQuery, draftReply, PASSES_BRAND_RULES, type DraftVerdict } from './replies.queries';
 import type {
   approveReply,
+  bulkApproveReplies,
   deleteReply,
   draftReply as draftReplyRoute,
   getReply,
@@ -40,6 +41,15 @@ function brandRuleErrors(v: Pick<DraftVerdict, 'signed' | 'signature' | 'violati
   return errors;
 }
 
+const brandKitRequired = (kitFound: boolean) =>
+  unprocessable(
+    'BRAND_KIT_REQUIRED',
+    kitFound
+      ? "The client's default brand kit has no reply signature: replies cannot be checked, so none can be written."
+      : 'The client has no default brand kit: replies cannot be checked, so none can be written.',
+    [{ path: 'brand_kit.reply_signature', message: 'a default brand kit with a reply signature is required' }],
+  );
+
 export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
   const { clientId } = tenantPrincipal(c.var.principal);
   const { id: decisionId } = c.req.valid('param');
@@ -51,15 +61,7 @@ export const draft: AppRouteHandler<typeof draftReplyRoute> = async (c) => {
   ]);
   const v = verdicts.rows[0];
   if (!v?.decision_found) throw decisionNotFound();
-  if (!v.kit_found || v.signature === null) {
-    throw unprocessable(
-      'BRAND_KIT_REQUIRED',
-      v.kit_found
-        ? "The client's default brand kit has no reply signature: replies cannot be checked, so none can be drafted."
-        : 'The client has no default brand kit: replies cannot be checked, so none can be drafted.',
-      [{ path: 'brand_kit.reply_signature', message: 'a default brand kit with a reply signature is required' }],
-    );
-  }
+  if (!v.kit_found || v.signature === null) throw brandKitRequired(v.kit_found);
   const errors = brandRuleErrors(v, mayRead(c.var.principal, 'brandKits'));
   if (errors.length) throw unprocessable('BRAND_RULES_VIOLATED', "The reply breaks the client's brand rules.", errors);
   if (!rows[0]) throw new Error('reply insert returned no row');
@@ -133,14 +135,32 @@ type ReplyChange = Omit<Transition, 'table' | 'stateColumn' | 'clientId' | 'id' 
 const selectReply = (db: Database, clientId: string, id: string) =>
   db.select().from(replies).where(and(eq(replies.id, id), eq(replies.clientId, clientId)));
 
-/** Runs one guarded transition and reads the reply back, in one round trip; explains a refusal. */
-async function transitionReply(tenant: Executor, clientId: string, id: string, action: string, change: ReplyChange) {
-  const [guard, rows] = await tenant.run((db) => [
-    guardedTransition(db, { table: 'replies', stateColumn: 'approval_status', clientId, id, softDelete: true, ...change }),
+/**
+ * Runs one guarded transition and reads the reply back, in one round trip; explains a refusal.
+ * With `edit`, the new text's brand verdict is read in the same batch and the change made only
+ * when it passes.
+ */
+async function transitionReply(tenant: Executor, clientId: string, id: string, action: string, change: ReplyChange, edit?: SQL) {
+  const [guard, rows, verdicts] = await tenant.run((db) => [
+    guardedTransition(db, {
+      table: 'replies',
+      stateColumn: 'approval_status',
+      clientId,
+      id,
+      softDelete: true,
+      ...change,
+      ...(edit ? { when: sql`(select ${PASSES_BRAND_RULES} from (${brandVerdict(clientId, edit)}) v)` } : {}),
+    }),
     selectReply(db, clientId, id),
+    db.execute<Omit<DraftVerdict, 'decision_found' | 'inserted'>>(edit ? brandVerdict(clientId, edit) : sql`select`),
   ]);
   const result = guard.rows[0];
   if (!result?.state || !rows[0]) throw notFound();
+  const verdict = verdicts.rows[0];
+  if (edit && verdict && result.changed === 0 && result.member && result.state === 'pending' && !result.deleted) {
+    if (!verdict.kit_found || verdict.signature === null) throw brandKitRequired(verdict.kit_found);
+    throw unprocessable('BRAND_RULES_VIOLATED', "The edited reply breaks the client's brand rules.", brandRuleErrors(verdict, true));
+  }
   if (result.changed === 0) {
     if (!result.member) throw notMember();
     throw invalidTransition('reply', result.state, action, result.deleted);
@@ -151,12 +171,37 @@ async function transitionReply(tenant: Executor, clientId: string, id: string, a
 export const approve: AppRouteHandler<typeof approveReply> = async (c) => {
   const caller = requireUser(c.var.principal, 'approve a reply');
   const { id } = c.req.valid('param');
-  const row = await transitionReply(c.var.tenant, caller.clientId, id, 'approve', {
-    from: ['pending'],
-    set: sql`approval_status = 'approved', approved_by = ${caller.subject}::uuid, approved_at = ${now}`,
-    memberId: caller.subject,
-  });
+  const { content } = c.req.valid('json');
+  const edit = content === undefined ? undefined : sql`${content}::text`;
+  const row = await transitionReply(
+    c.var.tenant,
+    caller.clientId,
+    id,
+    'approve',
+    {
+      from: ['pending'],
+      set: sql`approval_status = 'approved', approved_by = ${caller.subject}::uuid, approved_at = ${now}${edit ? sql`, content = ${edit}` : sql``}`,
+      memberId: caller.subject,
+    },
+    edit,
+  );
   return c.json(toApi(row), 200);
+};
+
+export const bulkApprove: AppRouteHandler<typeof bulkApproveReplies> = async (c) => {
+  const caller = requireUser(c.var.principal, 'approve replies');
+  const { ids } = c.req.valid('json');
+  const [outcomes, rows] = await c.var.tenant.run((db) => [
+    bulkApproveQuery(db, caller.clientId, ids, caller.subject, now),
+    db.select().from(replies).where(and(eq(replies.clientId, caller.clientId), inArray(replies.id, ids))),
+  ]);
+  if (outcomes.rows.some((o) => !o.member)) throw notMember();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const approved = outcomes.rows.filter((o) => o.approved).map((o) => toApi(byId.get(o.id)!));
+  const notApproved = outcomes.rows
+    .filter((o) => !o.approved)
+    .map((o) => ({ id: o.id, reason: o.state === null ? ('not_found' as const) : o.deleted ? ('deleted' as const) : ('not_pending' as const) }));
+  return c.json({ approved, not_approved: notApproved }, 200);
 };
 
 export const reject: AppRouteHandler<typeof rejectReply> = async (c) => {

@@ -4,6 +4,9 @@ import { PageQuerySchema } from '../lib/pagination';
 import { protectedRoute } from '../lib/routes';
 import { IdParamSchema, jsonBody, jsonResponse } from '../lib/schemas';
 import {
+  ApproveReplySchema,
+  BulkApprovalSchema,
+  BulkApproveRepliesSchema,
   DeleteReasonQuerySchema,
   DeleteReasonSchema,
   DraftReplySchema,
@@ -73,10 +76,27 @@ const transition = (summary: string, description: string) => ({
 export const approveReply = protectedRoute({
   method: 'post',
   path: '/v1/replies/{id}/approve',
-  ...transition('Approve a reply', 'pending → approved; approved_by is the caller, who must be a user (an API key gets 403).'),
+  ...transition(
+    'Approve a reply (optionally edited)',
+    'pending → approved; approved_by is the caller, who must be a user (an API key gets 403). With `content`, the reply ' +
+      'is edited and approved at once, the new text checked against the brand kit first.',
+  ),
   roles: CAN.write,
-  request: { params: IdParamSchema },
-  responses: { 200: reply('The approved reply.'), ...problemResponses(400, 404, 409) },
+  request: { params: IdParamSchema, body: { ...jsonBody(ApproveReplySchema), required: false } },
+  responses: { 200: reply('The approved reply.'), ...problemResponses(400, 404, 409, 422) },
+});
+
+export const bulkApproveReplies = protectedRoute({
+  method: 'post',
+  path: '/v1/replies/approve',
+  tags,
+  summary: 'Approve several replies at once',
+  description:
+    'Approves each listed reply that is pending and not deleted, in one transaction; the others are left as they are ' +
+    'and listed in `not_approved` with the reason. The caller must be a user (an API key gets 403).',
+  roles: CAN.write,
+  request: { body: jsonBody(BulkApproveRepliesSchema) },
+  responses: { 200: jsonResponse(BulkApprovalSchema, 'What was approved and what was not.'), ...problemResponses(403, 422) },
 });
 
 export const rejectReply = protectedRoute({

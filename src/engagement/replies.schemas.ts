@@ -48,6 +48,41 @@ export const DraftReplySchema = body({
   reply_type: ReplyTypeSchema.optional(),
 }).openapi('DraftReply');
 
+export const ApproveReplySchema = body({
+  content: ReplyContentSchema.optional().openapi({
+    description:
+      'Edit, then approve: the new text, checked against the brand kit like a draft (422 `BRAND_RULES_VIOLATED` ' +
+      'with field errors, nothing changed). Omitted: the drafted text is approved as it is.',
+  }),
+}).openapi('ApproveReply');
+
+/** At most this many replies in one bulk approval (the desk's "approve selected"). */
+export const MAX_BULK_APPROVAL = 100;
+
+export const BulkApproveRepliesSchema = body({
+  ids: z
+    // Lower case, so one id spelled in two cases is a repeat (Postgres reads both as the same uuid).
+    .array(z.string().uuid().transform((id) => id.toLowerCase()))
+    .min(1)
+    .max(MAX_BULK_APPROVAL)
+    .refine((ids) => new Set(ids).size === ids.length, 'ids must not repeat')
+    .openapi({ description: `1–${MAX_BULK_APPROVAL} reply ids of this client.` }),
+}).openapi('BulkApproveReplies');
+
+export const BulkApprovalSchema = z
+  .object({
+    approved: z.array(ReplySchema).openapi({ description: 'The replies this call approved, in the order of `ids`.' }),
+    not_approved: z
+      .array(
+        z.object({
+          id: z.string().uuid(),
+          reason: z.enum(['not_found', 'not_pending', 'deleted']),
+        }),
+      )
+      .openapi({ description: 'The ids left as they were, and why: no such reply in this client, no longer pending, or deleted.' }),
+  })
+  .openapi('BulkApproval');
+
 export const RejectReplySchema = body({ reason: note(1000).openapi({ example: 'Too close to a health claim.' }) }).openapi('RejectReply');
 
 export const MarkPostedSchema = body({

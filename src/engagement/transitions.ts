@@ -22,6 +22,8 @@ export type Transition = {
   softDelete?: boolean;
   /** A user the change names (approver, assignee), who must be a member of the client. */
   memberId?: string;
+  /** A further condition the change needs (e.g. edited text passing the brand rules); the caller explains a refusal. */
+  when?: SQL;
 };
 
 /**
@@ -54,7 +56,7 @@ export function guardedTransition(db: Database, t: Transition) {
     changed as (
       update ${table} set ${t.set}
       where id = ${t.id}::uuid and client_id = ${t.clientId}::uuid and ${allowed} and ${notDeleted}
-        and (select ok from member)
+        and (select ok from member) and ${t.when ?? sql`true`}
       returning id
     )
     select (select state from target) as state,

@@ -33,6 +33,7 @@ const learning = () => import('../learning/learning.index').then((m) => m.learni
 const audit = () => import('../audit/audit.index').then((m) => m.auditRouter);
 const webhooks = () => import('../webhooks/webhooks.index').then((m) => m.webhooksRouter);
 const mcp = () => import('../mcp/mcp.index').then((m) => m.mcpRouter);
+const desk = () => import('../desk/desk.index').then((m) => m.deskRouter as unknown as AreaRouter);
 
 /**
  * The area serving each path, by the path's first two segments (`/v1/<resource>`, `/health`):
@@ -73,10 +74,12 @@ export const AREAS: ReadonlyMap<string, () => Promise<AreaRouter>> = new Map(Obj
   '/hooks': webhooks,
   '/mcp': mcp,
   '/.well-known/oauth-protected-resource': mcp,
+  '/desk': desk,
 }));
 
-/** The key of a path in `AREAS`: its first two segments; every receiver under `/hooks/` is one area. */
-export const areaKey = (path: string) => (path.startsWith('/hooks/') ? '/hooks' : path.split('/', 3).join('/'));
+/** The key of a path in `AREAS`: its first two segments; every path under `/hooks/` or `/desk/` is one area. */
+export const areaKey = (path: string) =>
+  path.startsWith('/hooks/') ? '/hooks' : path === '/desk' || path.startsWith('/desk/') ? '/desk' : path.split('/', 3).join('/');
 
 interface FetchHandler {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response>;

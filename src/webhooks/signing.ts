@@ -1,3 +1,5 @@
+import { constantTimeEqual, hmac } from '../lib/crypto';
+
 /**
  * Standard Webhooks (https://www.standardwebhooks.com) with WebCrypto, and the endpoints' secrets.
  *
@@ -65,13 +67,6 @@ export function parseHookId(id: string): HookAddress | null {
   return { clientId: uuidOf(bytes.subarray(0, 16)), endpointId: uuidOf(bytes.subarray(16, 32)), version };
 }
 
-/** HMAC-SHA256 of `data` with `key` (WebCrypto). */
-export async function hmac(key: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
-  const raw = typeof key === 'string' ? encoder.encode(key) : key;
-  const cryptoKey = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, typeof data === 'string' ? encoder.encode(data) : data));
-}
-
 /** The 32 secret bytes of one version of an endpoint. */
 export function endpointSecret(signingKey: string, address: HookAddress): Promise<Uint8Array> {
   return hmac(signingKey, `whsec|${address.clientId}|${address.endpointId}|${address.version}`);
@@ -79,14 +74,6 @@ export function endpointSecret(signingKey: string, address: HookAddress): Promis
 
 /** The secret as senders configure it: `whsec_` and the base64 of its bytes (the spec's format). */
 export const formatSecret = (bytes: Uint8Array) => `whsec_${toBase64(bytes)}`;
-
-/** Equal-length byte strings compared without an early exit. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
-  return difference === 0;
-}
 
 export type SignatureFailure = 'missing' | 'malformed' | 'timestamp' | 'mismatch';
 

@@ -97,6 +97,7 @@ export const ROLE_MATRIX: Readonly<Record<string, readonly MatrixRole[] | 'publi
   'GET /v1/replies/{id}': ['owner', 'admin', 'editor', 'viewer', 'service'],
   'DELETE /v1/replies/{id}': ['owner', 'admin', 'editor'],
   'POST /v1/replies/{id}/approve': ['owner', 'admin', 'editor'],
+  'POST /v1/replies/approve': ['owner', 'admin', 'editor'],
   'POST /v1/replies/{id}/reject': ['owner', 'admin', 'editor'],
   'POST /v1/replies/{id}/posted': ['owner', 'admin', 'editor', 'service'],
   'POST /v1/replies/{id}/metrics': ['owner', 'admin', 'editor', 'service'],

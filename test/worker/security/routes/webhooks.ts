@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
-import { endpointSecret, hmac, hookId, sign } from '../../../../src/webhooks/signing';
+import { hmac } from '../../../../src/lib/crypto';
+import { endpointSecret, hookId, sign } from '../../../../src/webhooks/signing';
 import { asSystem } from '../../../helpers/db';
 import type { FixtureIds } from '../../../helpers/tenant-fixture';
 import type { RouteSpec } from './types';
