@@ -136,11 +136,13 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
                     {edit ? edit.content : item.content}
                   </textarea>
                   {edit ? (
-                    <ul class="errors" id={errorsId} role="alert">
-                      {edit.errors.map((error) => (
-                        <li>{error}</li>
-                      ))}
-                    </ul>
+                    <div class="errors" id={errorsId} role="alert">
+                      <ul>
+                        {edit.errors.map((error) => (
+                          <li>{error}</li>
+                        ))}
+                      </ul>
+                    </div>
                   ) : null}
                   <button type="submit">Save and approve</button>
                 </form>
