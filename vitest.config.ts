@@ -14,11 +14,16 @@ const identityProvider = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const publicJwk = { ...identityProvider.publicKey.export({ format: 'jwk' }), kid: 'test-idp-1', alg: 'ES256', use: 'sig' };
 const privateJwk = { ...identityProvider.privateKey.export({ format: 'jwk' }), kid: 'test-idp-1', alg: 'ES256' };
 
+/** A per-run RS256 key pair standing in for the Cloudflare Access team's signing key (the review desk's sign-in). */
+const access = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const accessPublicJwk = { ...access.publicKey.export({ format: 'jwk' }), kid: 'test-access-1', alg: 'RS256', use: 'sig' };
+const accessPrivateJwk = { ...access.privateKey.export({ format: 'jwk' }), kid: 'test-access-1', alg: 'RS256' };
+
 export default defineConfig({
   test: {
     projects: [
       // The review desk and the reference page in headless Chromium, against `wrangler dev` on the local stack.
-      './test/browser/vitest.project.ts',
+      './test/browser/vitest.config.ts',
       {
         // Dev tooling that runs in Node: the local Neon-compatible server and the scripts.
         test: {
@@ -48,6 +53,11 @@ export default defineConfig({
                 // The chat receivers' secrets (test/worker/webhooks/chat-channels.test.ts signs with them).
                 SLACK_SIGNING_SECRET: 'test-slack-signing-secret',
                 TELEGRAM_WEBHOOK_SECRET: 'test-telegram-secret-token',
+                // The review desk behind Cloudflare Access (test/worker/desk/ signs assertions with the private key).
+                ACCESS_TEAM_DOMAIN: 'https://edge-data-api-test.cloudflareaccess.com',
+                ACCESS_AUD: 'test-access-application-aud',
+                ACCESS_JWKS: JSON.stringify({ keys: [accessPublicJwk] }),
+                TEST_ACCESS_PRIVATE_JWK: JSON.stringify(accessPrivateJwk),
               },
             },
           })),

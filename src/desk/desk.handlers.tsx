@@ -77,7 +77,9 @@ export const requireSession = createMiddleware<DeskEnv>(async (c, next) => {
   const session = await readSession(c);
   if (!session) {
     const email = await accessEmail(c);
-    if (email && (await signInWithAccess(c, email))) return c.redirect(c.req.method === 'GET' ? c.req.path : '/desk', 303);
+    // Back to the page as the browser spelled it (the raw, percent-encoded path), not the decoded one.
+    const url = new URL(c.req.url);
+    if (email && (await signInWithAccess(c, email))) return c.redirect(c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/desk', 303);
     return c.redirect('/desk/sign-in', 303);
   }
   if (c.req.method === 'POST') {
@@ -271,7 +273,8 @@ export async function switchClient(c: DeskContext) {
   const clientId = field(form, 'client_id');
   const [clients] = await tenantOf(c).run((db) => [memberClients(db)], { readOnly: true });
   const target = clients.rows.find((row) => row.client_id === clientId);
-  if (!target) throw new ApiError(403, 'NOT_A_MEMBER', 'You are not a member of that client.');
+  // Refused without ending the session the person has (NOT_A_MEMBER would sign them out).
+  if (!target) throw new ApiError(403, 'CLIENT_NOT_AVAILABLE', 'You are not a member of that client.');
   await startSession(c, { user_id: c.var.session.principal.subject, client_id: target.client_id, role: target.role });
   return c.redirect('/desk?notice=switched', 303);
 }

@@ -139,12 +139,13 @@ export type HistoryEntry = {
   created_at: string;
 };
 
-/** Who did what to a reply and when: its rows of the audit trail, oldest first, with members' names. */
+/** Who did what to a reply and when: its rows of the audit trail, oldest first, with members' names (or emails). */
 export const replyHistory = (db: Database, clientId: string, id: string) =>
   db.execute<HistoryEntry>(sql`
-    select l.action, l.actor_id, m.display_name as actor_name, l.changed_columns, l.details, l.created_at
+    select l.action, l.actor_id, coalesce(m.display_name, u.email) as actor_name, l.changed_columns, l.details, l.created_at
     from audit_logs l
     left join memberships m on m.client_id = l.client_id and m.user_id = l.actor_id
+    left join users u on u.id = m.user_id
     where l.client_id = ${clientId}::uuid and l.entity_type = 'replies' and l.entity_id = ${id}::uuid
     order by l.created_at, l.id
     limit 200`);

@@ -84,23 +84,28 @@ export function registerOpenApi(app: OpenAPIHono<AppEnv>) {
 }
 
 /**
- * The reference page's code: Scalar's page loads this bundle from jsDelivr (the page's only
- * third-party origin) and starts it with an inline script; both tags carry the request's nonce.
- * Pinned to one version and file, so the page runs what was checked, not whatever is published next.
+ * The reference page's code: Scalar's single-file bundle, a static asset of this Worker
+ * (`public/vendor/`, copied from the installed `@scalar/api-reference` by the postinstall,
+ * scripts/vendor-assets.mjs), so the page needs no network beyond the API itself and works offline.
+ * Scalar's page loads it and starts it with an inline script; both tags carry the request's nonce.
+ * The path names the package version this page was written for (package.json pins it exactly) and
+ * the copy's directory names the version installed: a page gets that bundle or a 404, never another
+ * version's file (the browser tests load the page through wrangler dev and would go blank).
  */
-export const SCALAR_BUNDLE = 'https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.76.0/dist/browser/standalone.js';
+export const SCALAR_BUNDLE = '/vendor/scalar-api-reference-1.76.0/standalone.js';
 
 /**
- * What `/docs` may load: its nonced scripts and the pinned bundle; inline styles (Scalar injects
- * style elements and attributes at run time: under a style nonce alone the page breaks); images
- * from the API itself or inline; requests to the API only (the document and "try it" calls, so a
- * token typed into the page goes nowhere else, not even Scalar's proxy). No fonts (Scalar's default
- * fonts, from fonts.scalar.com, are off), no frames, forms or `<base>`; no other site may frame it.
+ * What `/docs` may load: its nonced scripts and the API's own origin (the bundle is an asset of the
+ * Worker; no third-party origin is left); inline styles (Scalar injects style elements and
+ * attributes at run time: under a style nonce alone the page breaks); images from the API itself or
+ * inline; requests to the API only (the document and "try it" calls, so a token typed into the page
+ * goes nowhere else, not even Scalar's proxy). No fonts (Scalar's default fonts, from
+ * fonts.scalar.com, are off), no frames, forms or `<base>`; no other site may frame it.
  */
 function docsContentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}' ${SCALAR_BUNDLE}`,
+    `script-src 'self' 'nonce-${nonce}'`,
     "style-src 'unsafe-inline'",
     "img-src 'self' data:",
     "connect-src 'self'",

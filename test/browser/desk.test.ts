@@ -205,7 +205,7 @@ describe('the review desk in Chromium', () => {
         '',
       );
     for (const value of [`${header}.${claims(Math.floor(Date.now() / 1000) + 600)}.forged-signature`, `${header}.${claims(1_700_000_000)}.AAAA`, 'not-a-token']) {
-      await context.setCookie({ name: '__Host-desk_session', value, url: baseUrl, secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+      await page.setCookie({ name: '__Host-desk_session', value, url: baseUrl, secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
       await page.goto(`${baseUrl}/desk`, { waitUntil: 'load' });
       expect(new URL(page.url()).pathname).toBe('/desk/sign-in');
     }

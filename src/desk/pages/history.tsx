@@ -60,7 +60,7 @@ export function HistoryPage(props: { frame: Frame; reply: ReplyDetail; entries: 
                   {describe(entry).map((line) => (
                     <div>{line}</div>
                   ))}
-                  {entry.changed_columns.includes('content') ? (
+                  {entry.action === 'update' && entry.changed_columns.includes('content') ? (
                     <div class="diff">
                       <del>{String(value(entry.details, 'content', 'old') ?? '')}</del>
                       <ins>{String(value(entry.details, 'content', 'new') ?? '')}</ins>
