@@ -195,12 +195,15 @@ export const bulkApprove: AppRouteHandler<typeof bulkApproveReplies> = async (c)
     bulkApproveQuery(db, caller.clientId, ids, caller.subject, now),
     db.select().from(replies).where(and(eq(replies.clientId, caller.clientId), inArray(replies.id, ids))),
   ]);
+  // Another client's reply (or none) is not found, as it is everywhere: the whole call changes nothing.
+  const missing = outcomes.rows.flatMap((o, index) => (o.state === null ? [{ path: `body.ids.${index}`, message: 'no such reply in this client' }] : []));
+  if (missing.length) throw new ApiError(404, 'REPLY_NOT_FOUND', 'No such reply in this client; nothing was approved.', { errors: missing });
   if (outcomes.rows.some((o) => !o.member)) throw notMember();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const approved = outcomes.rows.filter((o) => o.approved).map((o) => toApi(byId.get(o.id)!));
   const notApproved = outcomes.rows
     .filter((o) => !o.approved)
-    .map((o) => ({ id: o.id, reason: o.state === null ? ('not_found' as const) : o.deleted ? ('deleted' as const) : ('not_pending' as const) }));
+    .map((o) => ({ id: o.id, reason: o.deleted ? ('deleted' as const) : ('not_pending' as const) }));
   return c.json({ approved, not_approved: notApproved }, 200);
 };
 

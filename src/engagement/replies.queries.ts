@@ -62,8 +62,8 @@ export function draftReply(db: Database, clientId: string, decisionId: string, i
 
 /**
  * Approves every listed reply of the client that is pending and not deleted, in ONE statement, by
- * `approverId` (who must be a member); reports the state each listed id was found in, so the
- * caller can say why the others were left.
+ * `approverId` (who must be a member), and only when every listed id is a reply of the client;
+ * reports the state each listed id was found in, so the caller can say why the others were left.
  */
 export function bulkApprove(db: Database, clientId: string, ids: string[], approverId: string, at: SQL) {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
@@ -78,7 +78,7 @@ export function bulkApprove(db: Database, clientId: string, ids: string[], appro
     changed as (
       update replies set approval_status = 'approved', approved_by = ${approverId}::uuid, approved_at = ${at}
       where client_id = ${clientId}::uuid and id = any(${list}) and approval_status = 'pending' and deleted_at is null
-        and (select ok from member)
+        and (select ok from member) and (select count(*) from found) = cardinality(${list})
       returning id
     )
     select l.id, f.state, coalesce(f.deleted, false) as deleted, (select ok from member) as member,

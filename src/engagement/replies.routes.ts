@@ -93,10 +93,11 @@ export const bulkApproveReplies = protectedRoute({
   summary: 'Approve several replies at once',
   description:
     'Approves each listed reply that is pending and not deleted, in one transaction; the others are left as they are ' +
-    'and listed in `not_approved` with the reason. The caller must be a user (an API key gets 403).',
+    'and listed in `not_approved` with the reason. An id that is no reply of this client answers 404 `REPLY_NOT_FOUND` ' +
+    '(a field error per such id) and approves nothing. The caller must be a user (an API key gets 403).',
   roles: CAN.write,
   request: { body: jsonBody(BulkApproveRepliesSchema) },
-  responses: { 200: jsonResponse(BulkApprovalSchema, 'What was approved and what was not.'), ...problemResponses(403, 422) },
+  responses: { 200: jsonResponse(BulkApprovalSchema, 'What was approved and what was not.'), ...problemResponses(403, 404, 422) },
 });
 
 export const rejectReply = protectedRoute({

@@ -76,10 +76,10 @@ export const BulkApprovalSchema = z
       .array(
         z.object({
           id: z.string().uuid(),
-          reason: z.enum(['not_found', 'not_pending', 'deleted']),
+          reason: z.enum(['not_pending', 'deleted']),
         }),
       )
-      .openapi({ description: 'The ids left as they were, and why: no such reply in this client, no longer pending, or deleted.' }),
+      .openapi({ description: 'The ids left as they were, and why: no longer pending (someone handled it first), or deleted.' }),
   })
   .openapi('BulkApproval');
 

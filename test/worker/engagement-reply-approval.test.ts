@@ -22,7 +22,7 @@ interface Reply {
 
 interface BulkApproval {
   approved: Reply[];
-  not_approved: { id: string; reason: 'not_found' | 'not_pending' | 'deleted' }[];
+  not_approved: { id: string; reason: 'not_pending' | 'deleted' }[];
 }
 
 interface FieldErrors {
@@ -278,12 +278,10 @@ describe('POST /v1/replies/approve: bulk approval', () => {
     const approved = await replyIn(ids, 'approved');
     const rejected = await replyIn(ids, 'rejected');
     const deleted = await replyIn(ids, 'pending', true);
-    const unknown = crypto.randomUUID();
-    const theirs = await replyIn(b, 'pending');
     const untouched = await Promise.all([approved, rejected, deleted].map((id) => rowOf('replies', id)));
     const otherBefore = await dataDigest(b.clients);
 
-    const list = [p2, approved, theirs, p1, deleted, unknown, rejected];
+    const list = [p2, approved, p1, deleted, rejected];
     const { result, roundTrips } = await countRoundTrips(() => bulk(list, token));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
@@ -295,9 +293,7 @@ describe('POST /v1/replies/approve: bulk approval', () => {
     }
     expect(body.not_approved).toEqual([
       { id: approved, reason: 'not_pending' },
-      { id: theirs, reason: 'not_found' },
       { id: deleted, reason: 'deleted' },
-      { id: unknown, reason: 'not_found' },
       { id: rejected, reason: 'not_pending' },
     ]);
 
@@ -306,7 +302,6 @@ describe('POST /v1/replies/approve: bulk approval', () => {
       expect(await rowOf('replies', reply.id)).toMatchObject({ approval_status: 'approved', approved_by: ids.users });
     }
     expect(await Promise.all([approved, rejected, deleted].map((id) => rowOf('replies', id)))).toEqual(untouched);
-    expect(await rowOf('replies', theirs)).toMatchObject({ approval_status: 'pending', approved_by: null });
     expect(await dataDigest(b.clients)).toEqual(otherBefore);
 
     // Each approval is audited with the caller.
@@ -316,6 +311,27 @@ describe('POST /v1/replies/approve: bulk approval', () => {
       expect(updates[0]!.actor_id).toBe(ids.users);
       expect((updates[0]!.details as Record<string, unknown>).approval_status).toEqual({ old: 'pending', new: 'approved' });
     }
+  });
+
+  it("an id of another client's reply, or of none, is not found: 404 naming each, nothing approved; one round trip", async () => {
+    const ids = await fixture('bulk-foreign');
+    const token = await tokenAs(ids, 'editor');
+    const mine = await replyIn(ids, 'pending');
+    const theirs = await replyIn(b, 'pending');
+    const unknown = crypto.randomUUID();
+    const mineBefore = await dataDigest(ids.clients);
+    const otherBefore = await dataDigest(b.clients);
+
+    const { result, roundTrips } = await countRoundTrips(() => bulk([mine, theirs, unknown], token));
+    expect(roundTrips).toBe(1);
+    const problem = (await expectProblem(result, 404, 'REPLY_NOT_FOUND')) as unknown as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toEqual(['body.ids.1', 'body.ids.2']);
+    expect(await dataDigest(ids.clients)).toEqual(mineBefore);
+    expect(await dataDigest(b.clients)).toEqual(otherBefore);
+    expect(await rowOf('replies', mine)).toMatchObject({ approval_status: 'pending', approved_by: null });
+
+    // Control: the same call without the foreign and unknown ids approves.
+    expect((await json<BulkApproval>(await bulk([mine], token))).approved.map((r) => r.id)).toEqual([mine]);
   });
 
   it('approving the same ids again approves nothing: all are not_pending', async () => {
@@ -329,21 +345,20 @@ describe('POST /v1/replies/approve: bulk approval', () => {
     expect(await Promise.all(list.map((id) => rowOf('replies', id)))).toEqual(before);
   });
 
-  it('a list of only unknown ids answers 200 with every one not_found', async () => {
-    const list = [crypto.randomUUID(), crypto.randomUUID()];
-    const body = await json<BulkApproval>(await bulk(list));
-    expect(body).toEqual({ approved: [], not_approved: list.map((id) => ({ id, reason: 'not_found' })) });
-  });
-
   it('takes exactly 100 ids', async () => {
-    const pending = await replyIn(a, 'pending');
-    const list = [pending, ...Array.from({ length: 99 }, () => crypto.randomUUID())];
-    const { result, roundTrips } = await countRoundTrips(() => bulk(list));
+    const ids = await fixture('bulk-100');
+    const token = await tokenAs(ids, 'editor');
+    const list = Array.from({ length: 100 }, () => crypto.randomUUID());
+    await asSystem(sql`
+      insert into replies (id, client_id, decision_id, content, archetype, platform, utm_code)
+      select id, ${ids.clients}::uuid, ${ids.decisions}::uuid, ${`A reply in a batch. ${SIGNATURE}`}, 'coach', 'twitter', 'utm_1'
+      from unnest(${`{${list.join(',')}}`}::uuid[]) as id`);
+    const { result, roundTrips } = await countRoundTrips(() => bulk(list, token));
     expect(result.status, await result.clone().text()).toBe(200);
     expect(roundTrips).toBe(1);
     const body = await json<BulkApproval>(result);
-    expect(body.approved.map((r) => r.id)).toEqual([pending]);
-    expect(body.not_approved).toHaveLength(99);
+    expect(body.approved.map((r) => r.id)).toEqual(list);
+    expect(body.not_approved).toEqual([]);
   });
 
   const invalid: [string, () => unknown][] = [

@@ -1,6 +1,6 @@
 import type { FixtureIds } from '../../helpers/tenant-fixture';
 import { ROUTES, type ValidRequest } from './routes';
-import { decision, newEscalation } from './routes/engagement';
+import { decision, newEscalation, newReply } from './routes/engagement';
 import { newKnowledgeBase } from './routes/knowledge';
 
 /**
@@ -132,6 +132,10 @@ const MIXED_CASES: ForeignIdCase[] = [
   mixed('POST /v1/escalations/{id}/assign', 'body.user_id', invalid('USER_NOT_MEMBER', 'body.user_id'), async (m, t) => ({
     path: `/v1/escalations/${await newEscalation(m)}/assign`,
     body: { user_id: t.users },
+  })),
+  mixed('POST /v1/replies/approve', 'body.ids', notFound('REPLY_NOT_FOUND', 'body.ids.1'), async (m, t) => ({
+    path: '/v1/replies/approve',
+    body: { ids: [await newReply(m), await newReply(t)] },
   })),
   mixed('POST /v1/posts/{id}/decisions', 'body.experiment_id', invalid('EXPERIMENT_NOT_FOUND', 'body.experiment_id'), async (m, t) => ({
     path: `/v1/posts/${m.posts}/decisions`,

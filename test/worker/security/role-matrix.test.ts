@@ -213,6 +213,7 @@ it('GET /v1/me: a token acts with the lesser of its role and the caller’s curr
 /** Operations only a person may call: there an API key is refused before any database work (403 USER_REQUIRED). */
 const PEOPLE_ONLY = new Set([
   'POST /v1/replies/{id}/approve',
+  'POST /v1/replies/approve',
   'POST /v1/escalations/{id}/resolve',
   'POST /v1/me/channel-links',
   'GET /v1/me/channels',
