@@ -68,7 +68,10 @@ export const ENGAGEMENT_ROUTES: Record<string, RouteSpec> = {
   'GET /v1/replies/queue': { valid: async () => ({ path: '/v1/replies/queue?limit=5' }) },
   'GET /v1/replies': { valid: async () => ({ path: '/v1/replies?approval_status=pending&platform=twitter' }) },
   'GET /v1/replies/{id}': { valid: async (a) => ({ path: `/v1/replies/${a.replies}` }) },
-  'POST /v1/replies/{id}/approve': { valid: async (a) => ({ path: `/v1/replies/${await newReply(a)}/approve` }) },
+  // Edited as it is approved: the brand check on the new text runs too.
+  'POST /v1/replies/{id}/approve': {
+    valid: async (a) => ({ path: `/v1/replies/${await newReply(a)}/approve`, body: { content: `Edited before approval, all good. ${await signature(a)}` } }),
+  },
   'POST /v1/replies/approve': { valid: async (a) => ({ path: '/v1/replies/approve', body: { ids: [await newReply(a), await newReply(a)] } }) },
   'POST /v1/replies/{id}/reject': { valid: async (a) => ({ path: `/v1/replies/${await newReply(a)}/reject`, body: { reason: 'Off brand.' } }) },
   'POST /v1/replies/{id}/posted': {
