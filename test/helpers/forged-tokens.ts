@@ -6,7 +6,8 @@ const bindings = env as Record<string, unknown>;
 const privateJwk = (): JWK => JSON.parse(String(bindings.TEST_IDP_PRIVATE_JWK)) as JWK;
 const publicJwk = (): JWK => (JSON.parse(String(bindings.JWT_JWKS)) as { keys: JWK[] }).keys[0]!;
 
-const b64url = (value: string | Uint8Array) => {
+/** base64url without padding, as JWTs spell their parts. */
+export const b64url = (value: string | Uint8Array) => {
   const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);

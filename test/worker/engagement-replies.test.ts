@@ -7,6 +7,7 @@ import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds, type Page }
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
 import { countOf, rowOf } from '../helpers/rows';
+import { replyIn as replyInState, type ReplyState } from '../helpers/replies';
 
 interface Reply {
   id: string;
@@ -65,22 +66,7 @@ async function draft(ids: FixtureIds, body: Record<string, unknown>, decisionId 
   return call('POST', `/v1/decisions/${decisionId}/replies`, { token: await tokenAs(ids, role), body: withUtm });
 }
 
-type State = 'pending' | 'approved' | 'rejected' | 'posted';
-
-/** A reply of `ids` in a given state (optionally soft-deleted), written directly. */
-async function replyIn(ids: FixtureIds, state: State, deleted = false): Promise<string> {
-  const id = crypto.randomUUID();
-  const approved = state === 'approved' || state === 'posted';
-  await asSystem(sql`
-    insert into replies (id, client_id, decision_id, content, archetype, platform, utm_code, approval_status, approved_by, approved_at,
-                         rejection_reason, posted_at, platform_post_id, metrics, deleted_at, delete_reason)
-    values (${id}, ${ids.clients}, ${ids.decisions}, ${`A reply in state ${state}. ${SIGNATURE}`}, 'coach', 'twitter', 'utm_1',
-            ${state}::approval_status, ${approved ? ids.users : null}::uuid, ${approved ? sql`now()` : null},
-            ${state === 'rejected' ? 'off brand' : null}, ${state === 'posted' ? sql`now()` : null},
-            ${state === 'posted' ? `tw_${id.slice(0, 8)}` : null}, ${state === 'posted' ? sql`'{"likes":1}'::jsonb` : null},
-            ${deleted ? sql`now()` : null}, ${deleted ? 'spam' : null})`);
-  return id;
-}
+const replyIn = (ids: FixtureIds, state: ReplyState, deleted = false) => replyInState(ids, state, SIGNATURE, deleted);
 
 describe('POST /v1/decisions/{id}/replies: seed 003 rules', () => {
   const failing: [string, Record<string, unknown>, string][] = [
@@ -263,7 +249,7 @@ describe('POST /v1/decisions/{id}/replies: brand kit rules', () => {
 });
 
 describe('the approval workflow', () => {
-  type Action = { name: string; method: string; path: (id: string) => string; body?: unknown; role: Role; valid: State[] };
+  type Action = { name: string; method: string; path: (id: string) => string; body?: unknown; role: Role; valid: ReplyState[] };
   const actions: Action[] = [
     { name: 'approve', method: 'POST', path: (id) => `/v1/replies/${id}/approve`, role: 'editor', valid: ['pending'] },
     { name: 'reject', method: 'POST', path: (id) => `/v1/replies/${id}/reject`, body: { reason: 'Too salesy.' }, role: 'editor', valid: ['pending'] },
@@ -292,7 +278,7 @@ describe('the approval workflow', () => {
       valid: ['pending', 'approved', 'rejected', 'posted'],
     },
   ];
-  const states: State[] = ['pending', 'approved', 'rejected', 'posted'];
+  const states: ReplyState[] = ['pending', 'approved', 'rejected', 'posted'];
 
   for (const action of actions) {
     for (const state of states) {

@@ -6,6 +6,7 @@ import { apiKeyTokenAs, newMember, tokenAs, useTenantFixtures, type FixtureIds }
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
 import { countOf, dataDigest, rowOf } from '../helpers/rows';
+import { replyIn as replyInState, type ReplyState } from '../helpers/replies';
 
 // Edit-then-approve (`POST /v1/replies/{id}/approve` with `content`), bulk approval
 // (`POST /v1/replies/approve`) and the review desk's client list (`app_private.member_clients()`).
@@ -57,21 +58,7 @@ beforeAll(async () => {
   editor = (await member(a, 'editor')).userId;
 });
 
-type State = 'pending' | 'approved' | 'rejected' | 'posted';
-
-/** A reply of `ids` in a given state (optionally soft-deleted), written directly. */
-async function replyIn(ids: FixtureIds, state: State, deleted = false): Promise<string> {
-  const id = crypto.randomUUID();
-  const approved = state === 'approved' || state === 'posted';
-  await asSystem(sql`
-    insert into replies (id, client_id, decision_id, content, archetype, platform, utm_code, approval_status, approved_by, approved_at,
-                         rejection_reason, posted_at, platform_post_id, deleted_at, delete_reason)
-    values (${id}, ${ids.clients}, ${ids.decisions}, ${`A reply in state ${state}. ${SIGNATURE}`}, 'coach', 'twitter', 'utm_1',
-            ${state}::approval_status, ${approved ? ids.users : null}::uuid, ${approved ? sql`now()` : null},
-            ${state === 'rejected' ? 'off brand' : null}, ${state === 'posted' ? sql`now()` : null},
-            ${state === 'posted' ? `tw_${id.slice(0, 8)}` : null}, ${deleted ? sql`now()` : null}, ${deleted ? 'spam' : null})`);
-  return id;
-}
+const replyIn = (ids: FixtureIds, state: ReplyState, deleted = false) => replyInState(ids, state, SIGNATURE, deleted);
 
 const approve = async (id: string, body?: unknown, token?: string) =>
   call('POST', `/v1/replies/${id}/approve`, { token: token ?? (await tokenAs(a, 'editor', editor)), body });
@@ -189,7 +176,7 @@ describe('POST /v1/replies/{id}/approve with content: edit, then approve', () =>
     expect(await rowOf('replies', ids.replies)).toEqual(before);
   });
 
-  const notPending: [string, State, boolean][] = [
+  const notPending: [string, ReplyState, boolean][] = [
     ['approved', 'approved', false],
     ['rejected', 'rejected', false],
     ['posted', 'posted', false],

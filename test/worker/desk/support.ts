@@ -4,6 +4,7 @@ import { decodeJwt, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
 import { asSystem } from '../../helpers/db';
 import type { FixtureIds } from '../../helpers/fixtures';
+import { b64url } from '../../helpers/forged-tokens';
 
 // What the review desk's tests share: requests as a browser sends them, the session cookie, the
 // page's form token, Cloudflare Access assertions, and rows made for the desk to show.
@@ -165,12 +166,6 @@ export async function formTokenOf(session: string): Promise<string> {
 const accessPrivateJwk = (): JWK => JSON.parse(String(bindings.TEST_ACCESS_PRIVATE_JWK)) as JWK;
 const accessPublicJwk = (): JWK => (JSON.parse(String(bindings.ACCESS_JWKS)) as { keys: JWK[] }).keys[0]!;
 
-const b64url = (value: string | Uint8Array) => {
-  const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-};
 
 /** The claims Access puts in its assertion for `email`, now, for five minutes. */
 export function accessClaims(email: string, overrides: JWTPayload = {}): JWTPayload {
