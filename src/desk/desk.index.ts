@@ -26,12 +26,11 @@ import {
  * session's form token. Failures are pages, not problem+json.
  */
 export const deskRouter = new Hono<DeskEnv>({ strict: true })
+  // `/desk/*` covers `/desk` itself too.
   .use('/desk/*', withPageHeaders)
-  .use('/desk', withPageHeaders)
   .use('/desk/*', csrf())
   .get('/desk/sign-in', signInPage)
   .post('/desk/sign-in', devSignIn)
-  .use('/desk', requireSession)
   .use('/desk/*', requireSession)
   .get('/desk', queuePage)
   .get('/desk/escalations', escalationsPage)
