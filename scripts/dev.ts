@@ -56,6 +56,7 @@ async function main() {
       [
         '',
         `API ready at ${base}  (OpenAPI: ${base}/openapi.json, reference: ${base}/docs)`,
+        `Review desk: ${base}/desk  (sign in as a seeded member)`,
         '',
         'Development token (owner of the seeded client vita-wellness, valid 12 h):',
         `  export TOKEN=${token}`,
