@@ -29,6 +29,11 @@ export default defineConfig({
         test: {
           name: 'tools',
           environment: 'node',
+          // Two files at a time (each starts its own servers; much of their time is waiting on
+          // timeouts and latency), after the worker project: projects whose maxWorkers differ run
+          // in separate groups.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           include: ['test/neon-local/**/*.test.ts', 'test/scripts/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -29,6 +29,7 @@ import {
   type StatementResult,
   type TransactionOptions,
 } from './backend.js';
+import { forgetFreshCluster, freshCluster, keepFreshCluster } from './fresh-cluster.js';
 import { Mutex } from './mutex.js';
 
 export interface PgliteBackendOptions {
@@ -370,8 +371,32 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
   };
 }
 
+/**
+ * PGlite in a new worker. In memory it starts from a copy of a fresh cluster when one is kept
+ * (fresh-cluster.ts), else it runs initdb and hands the fresh cluster back to be kept. A kept copy
+ * that fails to start is forgotten and the start made again with initdb.
+ */
 async function openConnection(dataDir: string | undefined): Promise<Connection> {
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir } });
+  if (dataDir !== undefined) return openWorker({ dataDir });
+  const fresh = await freshCluster();
+  if (fresh !== undefined) {
+    try {
+      return await openWorker({ freshCluster: fresh });
+    } catch {
+      await forgetFreshCluster();
+    }
+  }
+  let made: Uint8Array | undefined;
+  const connection = await openWorker({ keepFreshCluster: true }, (cluster) => (made = cluster));
+  if (made) await keepFreshCluster(made);
+  return connection;
+}
+
+async function openWorker(
+  workerData: { dataDir?: string; freshCluster?: Uint8Array; keepFreshCluster?: boolean },
+  onFreshCluster?: (cluster: Uint8Array) => void,
+): Promise<Connection> {
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData });
   // As PGlite on the main thread was: an open database alone does not keep the process alive.
   worker.unref();
   const waiting = new Map<number, { resolve: (reply: Uint8Array) => void; reject: (error: Error) => void }>();
@@ -383,7 +408,8 @@ async function openConnection(dataDir: string | undefined): Promise<Connection> 
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`neon-local: the PGlite worker exited (code ${code})`)));
-  worker.on('message', ({ id, reply, error }: { id: number; reply?: Uint8Array; error?: string }) => {
+  worker.on('message', ({ id, reply, error, freshCluster }: { id: number; reply?: Uint8Array; error?: string; freshCluster?: Uint8Array }) => {
+    if (freshCluster) onFreshCluster?.(freshCluster);
     const call = waiting.get(id);
     waiting.delete(id);
     if (error === undefined) call?.resolve(reply ?? new Uint8Array());

@@ -9,13 +9,21 @@
  * Plain JavaScript: Node loads a worker's file itself, outside tsx and vitest, on any Node version.
  *
  * Messages in: { id, message } (frontend protocol bytes) or { id, close: true }.
- * Messages out: { id: 0 } once ready; { id, reply } (backend protocol bytes), { id, error }, { id } after close.
+ * Messages out: { id: 0, freshCluster? } once ready; { id, reply } (backend protocol bytes), { id, error }, { id } after close.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 
-const pg = await PGlite.create(workerData.dataDir ?? 'memory://', { extensions: { vector } });
+// An in-memory database starts from a copy of a fresh cluster when the backend has one (as PGlite's
+// own clone() does): initdb, most of a start's cost, ran once for it. Otherwise initdb runs here and,
+// when asked, the fresh cluster is handed back for the next start.
+const { dataDir, freshCluster, keepFreshCluster } = workerData;
+const pg = await PGlite.create(dataDir ?? 'memory://', {
+  extensions: { vector },
+  ...(freshCluster ? { loadDataDir: new Blob([freshCluster]) } : {}),
+});
+const fresh = !freshCluster && keepFreshCluster ? new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()) : undefined;
 
 // On Neon the owner role may CREATE EXTENSION vector. PGlite ships it untrusted (superuser only);
 // marking it trusted lets the owner, which has CREATE on its database, create it as on Neon.
@@ -37,4 +45,4 @@ parentPort.on('message', async ({ id, message, close }) => {
     parentPort.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 });
-parentPort.postMessage({ id: 0 });
+parentPort.postMessage({ id: 0, freshCluster: fresh }, fresh ? [fresh.buffer] : []);
