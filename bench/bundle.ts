@@ -135,6 +135,28 @@ async function wranglerCheckStartup(dir: string): Promise<number | null> {
   }
 }
 
+/**
+ * What the bundle is made of: minified bytes by package (`src/<area>` for the Worker's own code),
+ * from esbuild's metafile, largest first. Shares of the raw bundle; gzip compresses them alike
+ * enough that a share of the raw size is about that share of the gzip size.
+ */
+function composition(metafile: string, script: string) {
+  const meta = JSON.parse(readFileSync(metafile, 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith('index.js'))?.[1];
+  if (!output) return [];
+  const byPart = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const inModules = input.lastIndexOf('node_modules/');
+    const parts = (inModules >= 0 ? input.slice(inModules + 'node_modules/'.length) : input.replace(/^.*?src\//, 'src/')).split('/');
+    const part = inModules >= 0 ? parts.slice(0, parts[0]!.startsWith('@') ? 2 : 1).join('/') : parts.slice(0, 2).join('/');
+    byPart.set(part, (byPart.get(part) ?? 0) + bytesInOutput);
+  }
+  const total = statSync(script).size;
+  return [...byPart]
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, bytes]) => ({ part, kib: Math.round((bytes / 1024) * 10) / 10, share: Math.round((bytes / total) * 1000) / 1000 }));
+}
+
 export async function runBundleBench(options: { runs: number; log: (line: string) => void }) {
   const build = await buildWorker();
   try {
@@ -143,6 +165,14 @@ export async function runBundleBench(options: { runs: number; log: (line: string
     options.log(
       `bundle: ${(statSync(build.script).size / 1024).toFixed(2)} KiB, gzip ${gzipKiB} KiB ` +
         `(wrangler: ${build.reportedKiB?.raw} KiB / gzip ${build.reportedKiB?.gzip} KiB)`,
+    );
+
+    const parts = composition(build.metafile, build.script);
+    options.log(
+      `made of (minified KiB, share): ${parts
+        .slice(0, 10)
+        .map((p) => `${p.part} ${p.kib} (${Math.round(p.share * 100)}%)`)
+        .join(', ')}`,
     );
 
     const withBundle: ColdStart[] = [];
@@ -187,6 +217,7 @@ export async function runBundleBench(options: { runs: number; log: (line: string
         raw_kib: Math.round((bytes.byteLength / 1024) * 100) / 100,
         gzip_kib: gzipKiB,
         wrangler_reported_kib: build.reportedKiB,
+        composition: parts,
       },
       startup_cpu: {
         isolate_thread: main,

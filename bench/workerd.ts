@@ -25,6 +25,8 @@ export interface WorkerBuild {
   dir: string;
   /** The bundle as `npm run build` writes it (wrangler.toml's settings: minify, aliases). */
   script: string;
+  /** esbuild's metafile of that build: which input put how many bytes in the bundle. */
+  metafile: string;
   /** Wrangler's own figure of the upload ("Total Upload: … KiB / gzip: … KiB"), in KiB. */
   reportedKiB: { raw: number; gzip: number } | null;
   remove(): void;
@@ -33,7 +35,7 @@ export interface WorkerBuild {
 /** Bundles the Worker exactly as `npm run build` does (`wrangler deploy --dry-run`), into a temporary directory. */
 export async function buildWorker(): Promise<WorkerBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-worker-'));
-  const { stdout } = await run('wrangler', ['deploy', '--dry-run', '--outdir', dir, '--env='], {
+  const { stdout } = await run('wrangler', ['deploy', '--dry-run', '--outdir', dir, '--env=', '--metafile', join(dir, 'meta.json')], {
     cwd: WORKER_ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
     maxBuffer: 16 * 1024 * 1024,
@@ -42,6 +44,7 @@ export async function buildWorker(): Promise<WorkerBuild> {
   return {
     dir,
     script: join(dir, 'index.js'),
+    metafile: join(dir, 'meta.json'),
     reportedKiB: match ? { raw: Number(match[1]), gzip: Number(match[2]) } : null,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
