@@ -60,12 +60,11 @@ export const withPageHeaders = createMiddleware<DeskEnv>(async (c, next) => {
 });
 
 /** Starts the session of a person Cloudflare Access vouches for (their first client by name). */
-async function signInWithAccess<E extends AppEnv>(c: Context<E>, email: string): Promise<boolean> {
+async function signInWithAccess<E extends AppEnv>(c: Context<E>, email: string): Promise<void> {
   const [rows] = await createSystemExecutor(c.var.config).run((db) => [membershipsByEmail(db, email)], { readOnly: true });
   const membership = rows.rows[0];
   if (!membership) throw new ApiError(403, 'NOT_A_MEMBER', `${email} is not a member of any client on this desk.`);
   await startSession(c, membership);
-  return true;
 }
 
 /**
@@ -79,8 +78,9 @@ export const requireSession = createMiddleware<DeskEnv>(async (c, next) => {
     const email = await accessEmail(c);
     // Back to the page as the browser spelled it (the raw, percent-encoded path), not the decoded one.
     const url = new URL(c.req.url);
-    if (email && (await signInWithAccess(c, email))) return c.redirect(c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/desk', 303);
-    return c.redirect('/desk/sign-in', 303);
+    if (!email) return c.redirect('/desk/sign-in', 303);
+    await signInWithAccess(c, email);
+    return c.redirect(c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/desk', 303);
   }
   if (c.req.method === 'POST') {
     const form = await c.req.parseBody();
@@ -212,14 +212,14 @@ function refused(c: DeskContext, result: { problem: Problem; response: Response 
   });
 }
 
-function replyId(c: DeskContext): string {
+function pathId(c: DeskContext): string {
   const id = c.req.param('id')!;
   if (!UUID.test(id)) throw pageNotFound();
   return id;
 }
 
 export async function approve(c: DeskContext) {
-  const id = replyId(c);
+  const id = pathId(c);
   const form = await formOf(c);
   const content = field(form, 'content');
   const result = await sendToApi(c, `/v1/replies/${id}/approve`, content === undefined ? {} : { content });
@@ -233,7 +233,7 @@ export async function approve(c: DeskContext) {
 }
 
 export async function reject(c: DeskContext) {
-  const id = replyId(c);
+  const id = pathId(c);
   const form = await formOf(c);
   const result = await sendToApi(c, `/v1/replies/${id}/reject`, { reason: field(form, 'reason') ?? '' });
   if (result.ok) return backTo(c, '/desk', 'rejected', field(form, 'at'));
@@ -258,7 +258,7 @@ const ESCALATION_ACTIONS = {
 
 export function escalationAction(action: keyof typeof ESCALATION_ACTIONS) {
   return async (c: DeskContext) => {
-    const id = replyId(c);
+    const id = pathId(c);
     const form = await formOf(c);
     const { notice, body } = ESCALATION_ACTIONS[action];
     const result = await sendToApi(c, `/v1/escalations/${id}/${action}`, body(c, field(form, 'notes')));
@@ -292,7 +292,10 @@ export async function signInPage(c: Context<AppEnv>) {
     return c.html(<DevSignInPage choices={choices.rows} />);
   }
   const email = await accessEmail(c);
-  if (email && (await signInWithAccess(c, email))) return c.redirect('/desk', 303);
+  if (email) {
+    await signInWithAccess(c, email);
+    return c.redirect('/desk', 303);
+  }
   return c.html(<AccessSignInPage configured={mode === 'access'} />, mode === 'access' ? 401 : 503);
 }
 
