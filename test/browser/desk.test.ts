@@ -252,13 +252,22 @@ describe('the review desk in Chromium', () => {
       if (focused.startsWith('Cara Diaz (owner)')) break;
     }
     await navigate(page, () => page.keyboard.press('Enter'));
-    let remaining = (await queueIds(page)).length;
-    expect(remaining).toBeGreaterThan(1);
-    // j/k move the focus between replies; a approves the one in focus.
+    const queue = await queueIds(page);
+    expect(queue.length).toBeGreaterThan(3);
+    // j/k move the focus between replies; x selects the one in focus; A approves the selected ones.
     await page.keyboard.press('j');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-index'))).toBe('1');
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await page.keyboard.press('k');
     await page.keyboard.press('k');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-index'))).toBe('0');
+    await navigate(page, () => page.keyboard.press('A'));
+    expect(await notice(page)).toBe('Selected replies approved.');
+    expect(await queueIds(page)).toEqual([queue[0], ...queue.slice(3)]);
+    // a approves the one in focus, until none is left.
+    let remaining = queue.length - 2;
     while (remaining > 0) {
       await navigate(page, () => page.keyboard.press('a'));
       const now = (await queueIds(page)).length;

@@ -1,4 +1,5 @@
-// The review desk's keyboard: j/k move between items, a approve, r reject, e edit, x select.
+// The review desk's keyboard: j/k move between items, a approve, r reject, e edit, x select,
+// A (shift+a) approve the selected ones.
 // Progressive enhancement only: every action is an ordinary form that works without this script.
 (() => {
   const items = [...document.querySelectorAll('.queue > .item')];
@@ -45,6 +46,7 @@
       case 'r': open('details[data-reject]'); break;
       case 'e': open('details[data-edit]'); break;
       case 'x': { const box = item.querySelector('input[data-select]'); if (box) box.checked = !box.checked; break; }
+      case 'A': if (document.querySelector('input[data-select]:checked')) document.getElementById('bulk')?.requestSubmit(); break;
       default: return;
     }
     event.preventDefault();

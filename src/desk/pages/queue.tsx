@@ -178,7 +178,8 @@ export function QueuePage(props: {
         </p>
         {canWrite && items.length ? (
           <p class="keys" id="keys">
-            Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>r</kbd> reject, <kbd>e</kbd> edit, <kbd>x</kbd> select.
+            Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>r</kbd> reject, <kbd>e</kbd> edit, <kbd>x</kbd> select,{' '}
+            <kbd>A</kbd> approve selected.
           </p>
         ) : null}
         {canWrite && items.length ? (
