@@ -107,12 +107,13 @@ const accessClaims = z.object({ email: z.string().email().max(320) });
 
 /**
  * The email of the person Cloudflare Access let through, from the `Cf-Access-Jwt-Assertion` header
- * it adds to every request: RS256, signed by the team's keys, issued by the team domain for this
- * application's audience, unexpired. Null when there is no header; a refusal when it does not verify.
+ * it adds to every request (or, failing that, the `CF_Authorization` cookie it sets, which holds the
+ * same token): RS256, signed by the team's keys, issued by the team domain for this application's
+ * audience, unexpired. Null when there is neither; a refusal when it does not verify.
  */
 export async function accessEmail<E extends AppEnv>(c: Context<E>): Promise<string | null> {
   const config = c.var.config;
-  const assertion = c.req.header('cf-access-jwt-assertion');
+  const assertion = c.req.header('cf-access-jwt-assertion') ?? getCookie(c, 'CF_Authorization');
   if (!assertion || signInMode(config) !== 'access') return null;
   try {
     const { payload } = await jwtVerify(assertion, accessKeySet(config), {

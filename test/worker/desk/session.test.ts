@@ -80,6 +80,19 @@ describe('sign-in through Cloudflare Access', () => {
     expect(claimsOf(cookie.value)).toMatchObject({ sub: person, client_id: b.clients, role: 'viewer' });
   });
 
+  it("takes the assertion from Access's CF_Authorization cookie when the header is missing; a forged one is refused", async () => {
+    const email = await emailOf(a.users);
+    const response = await desk('GET', '/desk', { headers: { cookie: `CF_Authorization=${await accessAssertion(email)}` } });
+    expectSeeOther(response, '/desk');
+    const cookie = sessionCookieOf(response);
+    expectSessionCookie(cookie);
+    expect(claimsOf(cookie.value)).toMatchObject({ sub: a.users, client_id: a.clients });
+    const forged = (await forgedAssertions(email))['signed by another RSA key (same kid)']!;
+    const refused = await desk('GET', '/desk', { headers: { cookie: `CF_Authorization=${forged}` } });
+    await expectProblemPage(refused, 401);
+    expectNoSessionStarted(refused);
+  });
+
   it('GET /desk/sign-in with a valid assertion: 303 to the queue with a session cookie', async () => {
     const response = await desk('GET', '/desk/sign-in', { headers: { 'cf-access-jwt-assertion': await accessAssertion(await emailOf(a.users)) } });
     expectSeeOther(response, '/desk');
