@@ -1,5 +1,5 @@
 import type { EscalationItem } from '../desk.queries';
-import { FormToken, postUrl, Shell, When, type Frame, type Notice } from './layout';
+import { FormToken, NoteAction, postUrl, Shell, When, type Frame, type Notice } from './layout';
 
 /** `legal_risk` → `legal risk`. */
 const label = (value: string) => value.replaceAll('_', ' ');
@@ -47,24 +47,22 @@ function Escalation(props: { item: EscalationItem; canWrite: boolean; formToken:
                 </button>
               </form>
             )}
-            <details data-resolve>
-              <summary>Resolve</summary>
-              <form method="post" action={`/desk/escalations/${item.id}/resolve`}>
-                <FormToken value={formToken} />
-                <label for={`notes-${item.id}`}>Resolution notes</label>
-                <textarea id={`notes-${item.id}`} name="notes" required maxlength={5000} rows={3} />
-                <button type="submit">Resolve escalation</button>
-              </form>
-            </details>
-            <details data-dismiss>
-              <summary>Dismiss</summary>
-              <form method="post" action={`/desk/escalations/${item.id}/dismiss`}>
-                <FormToken value={formToken} />
-                <label for={`dismiss-${item.id}`}>Why (optional)</label>
-                <textarea id={`dismiss-${item.id}`} name="notes" maxlength={5000} rows={2} />
-                <button type="submit">Dismiss escalation</button>
-              </form>
-            </details>
+            <NoteAction
+              kind="resolve"
+              summary="Resolve"
+              action={`/desk/escalations/${item.id}/resolve`}
+              formToken={formToken}
+              field={{ id: `notes-${item.id}`, name: 'notes', label: 'Resolution notes', required: true, maxlength: 5000, rows: 3 }}
+              submit="Resolve escalation"
+            />
+            <NoteAction
+              kind="dismiss"
+              summary="Dismiss"
+              action={`/desk/escalations/${item.id}/dismiss`}
+              formToken={formToken}
+              field={{ id: `dismiss-${item.id}`, name: 'notes', label: 'Why (optional)', required: false, maxlength: 5000, rows: 2 }}
+              submit="Dismiss escalation"
+            />
           </>
         ) : (
           <p class="readonly">You can read this queue; working escalations needs the editor role.</p>

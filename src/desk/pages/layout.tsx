@@ -48,6 +48,34 @@ export function Page(props: { title: string; children: Child }) {
 /** A hidden field carrying the session's form token (every state-changing form has one). */
 export const FormToken = (props: { value: string }) => <input type="hidden" name="_csrf" value={props.value} />;
 
+/**
+ * An action that takes a note (reject with a reason, resolve, dismiss): a disclosure whose form
+ * posts the note to `action`. `kind` marks it for the keyboard script (`data-<kind>`).
+ */
+export function NoteAction(props: {
+  kind: string;
+  summary: string;
+  action: string;
+  formToken: string;
+  field: { id: string; name: string; label: string; required: boolean; maxlength: number; rows: number };
+  submit: string;
+  at?: number;
+}) {
+  const { field } = props;
+  return (
+    <details {...{ [`data-${props.kind}`]: true }}>
+      <summary>{props.summary}</summary>
+      <form method="post" action={props.action}>
+        <FormToken value={props.formToken} />
+        {props.at === undefined ? null : <input type="hidden" name="at" value={String(props.at)} />}
+        <label for={field.id}>{field.label}</label>
+        <textarea id={field.id} name={field.name} required={field.required || undefined} maxlength={field.maxlength} rows={field.rows} />
+        <button type="submit">{props.submit}</button>
+      </form>
+    </details>
+  );
+}
+
 export function Shell(props: { frame: Frame; title: string; notice?: Notice | undefined; children: Child }) {
   const { frame } = props;
   const current = frame.clients.find((c) => c.client_id === frame.clientId);

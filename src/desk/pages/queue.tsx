@@ -1,5 +1,5 @@
 import type { QueueItem } from '../desk.queries';
-import { FormToken, postUrl, Shell, When, type Frame, type Notice } from './layout';
+import { FormToken, NoteAction, postUrl, Shell, When, type Frame, type Notice } from './layout';
 
 /** An edit that was refused, shown again beside its text. */
 export interface RefusedEdit {
@@ -106,16 +106,15 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
                   Approve<span class="visually-hidden">{` the reply to @${item.handle}`}</span>
                 </button>
               </form>
-              <details data-reject>
-                <summary>Reject</summary>
-                <form method="post" action={`/desk/replies/${item.id}/reject`}>
-                  <FormToken value={formToken} />
-                  <input type="hidden" name="at" value={String(index)} />
-                  <label for={`reason-${item.id}`}>Reason for rejecting</label>
-                  <textarea id={`reason-${item.id}`} name="reason" required maxlength={1000} rows={2} />
-                  <button type="submit">Reject reply</button>
-                </form>
-              </details>
+              <NoteAction
+                kind="reject"
+                summary="Reject"
+                action={`/desk/replies/${item.id}/reject`}
+                formToken={formToken}
+                at={index}
+                field={{ id: `reason-${item.id}`, name: 'reason', label: 'Reason for rejecting', required: true, maxlength: 1000, rows: 2 }}
+                submit="Reject reply"
+              />
               <details data-edit open={edit ? true : undefined}>
                 <summary>Edit</summary>
                 <form method="post" action={`/desk/replies/${item.id}/approve`}>
