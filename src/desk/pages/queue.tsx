@@ -64,30 +64,21 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
         <h3>Drafted reply</h3>
         <p class="reply-text">{item.content}</p>
         <dl class="scores">
-          <div>
-            <dt>Mode</dt>
-            <dd>{item.mode}</dd>
-          </div>
-          <div>
-            <dt>Composite</dt>
-            <dd>{score(item.composite_score)}</dd>
-          </div>
-          <div>
-            <dt>SSS</dt>
-            <dd>{score(item.sss_score)}</dd>
-          </div>
-          <div>
-            <dt>ARS</dt>
-            <dd>{score(item.ars_score)}</dd>
-          </div>
-          <div>
-            <dt>EVS</dt>
-            <dd>{score(item.evs_score)}</dd>
-          </div>
-          <div>
-            <dt>TRS</dt>
-            <dd>{score(item.trs_score)}</dd>
-          </div>
+          {(
+            [
+              ['Mode', item.mode],
+              ['Composite', score(item.composite_score)],
+              ['SSS', score(item.sss_score)],
+              ['ARS', score(item.ars_score)],
+              ['EVS', score(item.evs_score)],
+              ['TRS', score(item.trs_score)],
+            ] as const
+          ).map(([name, value]) => (
+            <div>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
         </dl>
         {item.safety_flags.length ? <p class="check bad">{`Safety flags: ${item.safety_flags.join(', ')}`}</p> : null}
         <BrandChecks item={item} />
