@@ -137,11 +137,11 @@ const selectReply = (db: Database, clientId: string, id: string) =>
 
 /**
  * Runs one guarded transition and reads the reply back, in one round trip; explains a refusal.
- * With `edit`, the new text's brand verdict is read in the same batch and the change made only
- * when it passes.
+ * With `edit`, the change is made only when the new text passes the brand rules, judged in the
+ * same statement.
  */
 async function transitionReply(tenant: Executor, clientId: string, id: string, action: string, change: ReplyChange, edit?: SQL) {
-  const [guard, rows, verdicts] = await tenant.run((db) => [
+  const [guard, rows] = await tenant.run((db) => [
     guardedTransition(db, {
       table: 'replies',
       stateColumn: 'approval_status',
@@ -149,15 +149,14 @@ async function transitionReply(tenant: Executor, clientId: string, id: string, a
       id,
       softDelete: true,
       ...change,
-      ...(edit ? { when: sql`(select ${PASSES_BRAND_RULES} from (${brandVerdict(clientId, edit)}) v)` } : {}),
+      ...(edit ? { check: sql`select b.*, ${PASSES_BRAND_RULES} as passes from (${brandVerdict(clientId, edit)}) b` } : {}),
     }),
     selectReply(db, clientId, id),
-    db.execute<Omit<DraftVerdict, 'decision_found' | 'inserted'>>(edit ? brandVerdict(clientId, edit) : sql`select`),
   ]);
   const result = guard.rows[0];
   if (!result?.state || !rows[0]) throw notFound();
-  const verdict = verdicts.rows[0];
-  if (edit && verdict && result.changed === 0 && result.member && result.state === 'pending' && !result.deleted) {
+  const verdict = result.checked as (Omit<DraftVerdict, 'decision_found' | 'inserted'> & { passes: boolean }) | null;
+  if (verdict && !verdict.passes && result.member && result.state === 'pending' && !result.deleted) {
     if (!verdict.kit_found || verdict.signature === null) throw brandKitRequired(verdict.kit_found);
     throw unprocessable('BRAND_RULES_VIOLATED', "The edited reply breaks the client's brand rules.", brandRuleErrors(verdict, true));
   }

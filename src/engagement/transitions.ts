@@ -8,6 +8,8 @@ export type TransitionResult = {
   /** Whether `memberId` is a member of the client (true when no member is required). */
   member: boolean;
   changed: number;
+  /** The row of `check`, when the transition has one. */
+  checked: Record<string, unknown> | null;
 };
 
 export type Transition = {
@@ -22,8 +24,12 @@ export type Transition = {
   softDelete?: boolean;
   /** A user the change names (approver, assignee), who must be a member of the client. */
   memberId?: string;
-  /** A further condition the change needs (e.g. edited text passing the brand rules); the caller explains a refusal. */
-  when?: SQL;
+  /**
+   * A further condition the change needs, as a query of one row with a boolean `passes` (e.g. the
+   * brand verdict on edited text): the change is made only when it passes, and the row is reported
+   * (`checked`) so the caller can explain a refusal.
+   */
+  check?: SQL;
 };
 
 /**
@@ -53,14 +59,16 @@ export function guardedTransition(db: Database, t: Transition) {
       where id = ${t.id}::uuid and client_id = ${t.clientId}::uuid
     ),
     member as (select ${member} as ok),
+    condition as (${t.check ?? sql`select true as passes`}),
     changed as (
       update ${table} set ${t.set}
       where id = ${t.id}::uuid and client_id = ${t.clientId}::uuid and ${allowed} and ${notDeleted}
-        and (select ok from member) and ${t.when ?? sql`true`}
+        and (select ok from member) and (select passes from condition)
       returning id
     )
     select (select state from target) as state,
            coalesce((select deleted from target), false) as deleted,
            (select ok from member) as member,
-           (select count(*)::int from changed) as changed`);
+           (select count(*)::int from changed) as changed,
+           ${t.check ? sql`(select to_jsonb(c) from condition c)` : sql`null::jsonb`} as checked`);
 }
