@@ -36,8 +36,12 @@ import {
   type Membership,
 } from './session';
 
+/** Form fields as strings (a repeated field: its values). */
+type Form = Record<string, string | string[]>;
+
 export interface DeskEnv extends AppEnv {
-  Variables: AppVariables & { session: DeskSession };
+  /** `form`: a POST's fields, read once by `requireSession`. */
+  Variables: AppVariables & { session: DeskSession; form: Form };
 }
 type DeskContext = Context<DeskEnv>;
 
@@ -67,6 +71,17 @@ async function signInWithAccess<E extends AppEnv>(c: Context<E>, email: string):
   await startSession(c, membership);
 }
 
+async function formOf(c: Context<DeskEnv>): Promise<Form> {
+  const form = await c.req.parseBody({ all: true });
+  return Object.fromEntries(
+    Object.entries(form).map(([key, value]) => [key, Array.isArray(value) ? value.filter((v) => typeof v === 'string') : typeof value === 'string' ? value : '']),
+  ) as Form;
+}
+const field = (form: Form, name: string) => {
+  const value = form[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
 /**
  * Every page but sign-in needs a session. Without one: under Cloudflare Access, a valid Access
  * assertion starts one (and the browser is sent back to the page); otherwise, to sign-in.
@@ -82,13 +97,12 @@ export const requireSession = createMiddleware<DeskEnv>(async (c, next) => {
     await signInWithAccess(c, email);
     return c.redirect(c.req.method === 'GET' ? `${url.pathname}${url.search}` : '/desk', 303);
   }
-  if (c.req.method === 'POST') {
-    const form = await c.req.parseBody();
-    if (!(await formTokenMatches(c.var.config, session, form._csrf))) {
-      throw new ApiError(403, 'FORM_TOKEN_INVALID', 'This form is out of date or did not come from the desk. Reload the page and try again.');
-    }
+  const form = c.req.method === 'POST' ? await formOf(c) : {};
+  if (c.req.method === 'POST' && !(await formTokenMatches(c.var.config, session, field(form, '_csrf')))) {
+    throw new ApiError(403, 'FORM_TOKEN_INVALID', 'This form is out of date or did not come from the desk. Reload the page and try again.');
   }
   c.set('session', session);
+  c.set('form', form);
   await next();
 });
 
@@ -161,17 +175,6 @@ export async function historyPage(c: DeskContext) {
   return c.html(<HistoryPage frame={frame} reply={reply.rows[0]} entries={entries.rows} />);
 }
 
-/** Form fields as strings (a repeated field: its values). */
-async function formOf(c: DeskContext): Promise<Record<string, string | string[]>> {
-  const form = await c.req.parseBody({ all: true });
-  return Object.fromEntries(
-    Object.entries(form).map(([key, value]) => [key, Array.isArray(value) ? value.filter((v) => typeof v === 'string') : typeof value === 'string' ? value : '']),
-  ) as Record<string, string | string[]>;
-}
-const field = (form: Record<string, string | string[]>, name: string) => {
-  const value = form[name];
-  return typeof value === 'string' ? value : undefined;
-};
 
 interface Problem {
   status: number;
@@ -220,7 +223,7 @@ function pathId(c: DeskContext): string {
 
 export async function approve(c: DeskContext) {
   const id = pathId(c);
-  const form = await formOf(c);
+  const form = c.var.form;
   const content = field(form, 'content');
   const result = await sendToApi(c, `/v1/replies/${id}/approve`, content === undefined ? {} : { content });
   if (result.ok) return backTo(c, '/desk', 'approved', field(form, 'at'));
@@ -234,14 +237,14 @@ export async function approve(c: DeskContext) {
 
 export async function reject(c: DeskContext) {
   const id = pathId(c);
-  const form = await formOf(c);
+  const form = c.var.form;
   const result = await sendToApi(c, `/v1/replies/${id}/reject`, { reason: field(form, 'reason') ?? '' });
   if (result.ok) return backTo(c, '/desk', 'rejected', field(form, 'at'));
   return refused(c, result, '/desk');
 }
 
 export async function bulkApprove(c: DeskContext) {
-  const form = await formOf(c);
+  const form = c.var.form;
   const ids = [form.ids ?? []].flat().filter((id) => UUID.test(id));
   if (!ids.length) return c.redirect('/desk', 303);
   const result = await sendToApi(c, '/v1/replies/approve', { ids: [...new Set(ids)] });
@@ -259,7 +262,7 @@ const ESCALATION_ACTIONS = {
 export function escalationAction(action: keyof typeof ESCALATION_ACTIONS) {
   return async (c: DeskContext) => {
     const id = pathId(c);
-    const form = await formOf(c);
+    const form = c.var.form;
     const { notice, body } = ESCALATION_ACTIONS[action];
     const result = await sendToApi(c, `/v1/escalations/${id}/${action}`, body(c, field(form, 'notes')));
     if (result.ok) return backTo(c, '/desk/escalations', notice);
@@ -269,7 +272,7 @@ export function escalationAction(action: keyof typeof ESCALATION_ACTIONS) {
 
 /** The header's switcher: a new session in another client the person is a member of (their role there). */
 export async function switchClient(c: DeskContext) {
-  const form = await formOf(c);
+  const form = c.var.form;
   const clientId = field(form, 'client_id');
   const [clients] = await tenantOf(c).run((db) => [memberClients(db)], { readOnly: true });
   const target = clients.rows.find((row) => row.client_id === clientId);
