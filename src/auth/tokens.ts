@@ -20,6 +20,12 @@ interface Keys {
 }
 const keysByConfig = new WeakMap<Env, Keys>();
 
+/** A JSON Web Key Set given inline, else fetched (and cached by jose) from its URL; none when neither. */
+export function keySet(inline: { keys: Record<string, unknown>[] } | undefined, url: string | undefined) {
+  if (inline) return createLocalJWKSet(inline as Parameters<typeof createLocalJWKSet>[0]);
+  return url ? createRemoteJWKSet(new URL(url)) : undefined;
+}
+
 function keysOf(config: Env): Keys {
   const cached = keysByConfig.get(config);
   if (cached) return cached;
@@ -29,11 +35,7 @@ function keysOf(config: Env): Keys {
       'sign',
       'verify',
     ]));
-  const jwks = config.JWT_JWKS
-    ? createLocalJWKSet(config.JWT_JWKS as Parameters<typeof createLocalJWKSet>[0])
-    : config.JWT_JWKS_URL
-      ? createRemoteJWKSet(new URL(config.JWT_JWKS_URL))
-      : undefined;
+  const jwks = keySet(config.JWT_JWKS, config.JWT_JWKS_URL);
   const keys: Keys = {
     secret: secretKey,
     resolver: async (header, token) => {

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { TenantPrincipal } from '../auth/principal';
-import { signAccessToken, verifyAccessToken } from '../auth/tokens';
+import { keySet, signAccessToken, verifyAccessToken } from '../auth/tokens';
 import type { Env } from '../env';
 import { constantTimeEqual, hmac } from '../lib/crypto';
 import { ApiError } from '../lib/problem';
@@ -90,14 +90,13 @@ export function signInMode(config: Env): SignIn {
   return config.ENVIRONMENT === 'development' ? 'development' : 'none';
 }
 
-const accessKeys = new WeakMap<Env, ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>>();
+const accessKeys = new WeakMap<Env, NonNullable<ReturnType<typeof keySet>>>();
 
+/** The Access team's signing keys: given inline (`ACCESS_JWKS`), else from the team's certs URL. */
 function accessKeySet(config: Env) {
   let keys = accessKeys.get(config);
   if (!keys) {
-    keys = config.ACCESS_JWKS
-      ? createLocalJWKSet(config.ACCESS_JWKS as Parameters<typeof createLocalJWKSet>[0])
-      : createRemoteJWKSet(new URL('/cdn-cgi/access/certs', config.ACCESS_TEAM_DOMAIN));
+    keys = keySet(config.ACCESS_JWKS, new URL('/cdn-cgi/access/certs', config.ACCESS_TEAM_DOMAIN).href)!;
     accessKeys.set(config, keys);
   }
   return keys;

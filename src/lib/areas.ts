@@ -77,9 +77,12 @@ export const AREAS: ReadonlyMap<string, () => Promise<AreaRouter>> = new Map(Obj
   '/desk': desk,
 }));
 
-/** The key of a path in `AREAS`: its first two segments; every path under `/hooks/` or `/desk/` is one area. */
+/** Areas whose every path, however deep, is theirs: the webhook receivers and the review desk's pages. */
+const WHOLE_PREFIXES = ['/hooks', '/desk'];
+
+/** The key of a path in `AREAS`: its first two segments, or the whole prefix it falls under. */
 export const areaKey = (path: string) =>
-  path.startsWith('/hooks/') ? '/hooks' : path === '/desk' || path.startsWith('/desk/') ? '/desk' : path.split('/', 3).join('/');
+  WHOLE_PREFIXES.find((prefix) => path === prefix || path.startsWith(`${prefix}/`)) ?? path.split('/', 3).join('/');
 
 interface FetchHandler {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response>;
