@@ -1,5 +1,5 @@
 /**
- * Backend on PGlite (Postgres in WASM) with pgvector, in a worker thread (pglite-worker.mjs).
+ * Backend on PGlite (Postgres in WASM) with pgvector, in a process of its own (pglite-process.mjs).
  *
  * Statements go through PGlite's raw wire protocol (execProtocolRaw) rather than
  * pg.query(): that yields exactly what Neon's proxy sees from Postgres, i.e.
@@ -14,8 +14,8 @@
  * request that changed more of it than autoanalyze's threshold (`autoanalyze`): PGlite has no
  * autovacuum, and a planner that thinks every table empty plans unlike Neon's.
  */
+import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import { protocol, type messages } from '@electric-sql/pglite';
 import {
   type AnalyzeEvent,
@@ -167,11 +167,11 @@ interface ProtocolOutcome {
   status: string;
 }
 
-/** The worker thread that runs PGlite. */
+/** The process that runs PGlite. */
 interface Connection {
   /** Sends frontend protocol messages; resolves with Postgres' raw reply. */
   exec(message: Uint8Array): Promise<Uint8Array>;
-  /** Ends the thread at once, even mid-statement: the only way to stop Postgres in WASM. */
+  /** Ends the process at once, even mid-statement: the only way to stop Postgres in WASM. */
   kill(): Promise<void>;
   close(): Promise<void>;
   readonly killed: boolean;
@@ -188,7 +188,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
   const onAnalyze = options.onAnalyze ?? (() => {});
   let closed = false;
 
-  /** PGlite in a new worker, Neon's roles in place and a session as the owner role. */
+  /** PGlite in a new process, Neon's roles in place and a session as the owner role. */
   async function start(): Promise<Connection> {
     const connection = await openConnection(options.dataDir);
     const setup = collect(await connection.exec(serialize.query(`${ROLE_SETUP_SQL}; ${resetSql}`)));
@@ -372,74 +372,101 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
 }
 
 /**
- * PGlite in a new worker. In memory it starts from a copy of a fresh cluster when one is kept
+ * PGlite in a new process. In memory it starts from a copy of a fresh cluster when one is kept
  * (fresh-cluster.ts), else it runs initdb and hands the fresh cluster back to be kept. A kept copy
  * that fails to start is forgotten and the start made again with initdb.
  */
 async function openConnection(dataDir: string | undefined): Promise<Connection> {
-  if (dataDir !== undefined) return openWorker({ dataDir });
+  if (dataDir !== undefined) return openProcess({ dataDir });
   const fresh = await freshCluster();
   if (fresh !== undefined) {
     try {
-      return await openWorker({ freshCluster: fresh });
+      return await openProcess({ freshCluster: fresh });
     } catch {
       await forgetFreshCluster();
     }
   }
   let made: Uint8Array | undefined;
-  const connection = await openWorker({ keepFreshCluster: true }, (cluster) => (made = cluster));
+  const connection = await openProcess({ keepFreshCluster: true }, (cluster) => (made = cluster));
   if (made) await keepFreshCluster(made);
   return connection;
 }
 
-async function openWorker(
-  workerData: { dataDir?: string; freshCluster?: Uint8Array; keepFreshCluster?: boolean },
+async function openProcess(
+  init: { dataDir?: string; freshCluster?: Uint8Array; keepFreshCluster?: boolean },
   onFreshCluster?: (cluster: Uint8Array) => void,
 ): Promise<Connection> {
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData });
-  // As PGlite on the main thread was: an open database alone does not keep the process alive.
-  worker.unref();
+  // Plain node on the .mjs file: none of this process's loaders (tsx, vitest) or inspector flags.
+  const child = fork(new URL('./pglite-process.mjs', import.meta.url), [], {
+    execArgv: [],
+    serialization: 'advanced', // structured clone: Uint8Array arrives as Uint8Array
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // As PGlite on the main thread was: an open database alone does not keep the process alive, a
+  // statement waiting for its reply does.
+  child.unref();
   const waiting = new Map<number, { resolve: (reply: Uint8Array) => void; reject: (error: Error) => void }>();
+  const holdOpen = () => (waiting.size > 0 ? child.channel?.ref() : child.channel?.unref());
+  holdOpen();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let failure: Error | undefined;
   const fail = (error: Error) => {
     failure ??= error;
     for (const { reject } of waiting.values()) reject(failure);
     waiting.clear();
+    holdOpen();
   };
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`neon-local: the PGlite worker exited (code ${code})`)));
-  worker.on('message', ({ id, reply, error, freshCluster }: { id: number; reply?: Uint8Array; error?: string; freshCluster?: Uint8Array }) => {
+  child.on('error', fail);
+  child.on('exit', (code, signal) => fail(new Error(`neon-local: the PGlite process exited (${signal ?? `code ${code}`})`)));
+  child.on('message', ({ id, reply, error, freshCluster }: { id: number; reply?: Uint8Array; error?: string; freshCluster?: Uint8Array }) => {
     if (freshCluster) onFreshCluster?.(freshCluster);
     const call = waiting.get(id);
     waiting.delete(id);
+    holdOpen();
     if (error === undefined) call?.resolve(reply ?? new Uint8Array());
     else call?.reject(new Error(`PGlite: ${error}`));
   });
   const replyTo = (id: number) =>
     new Promise<Uint8Array>((resolve, reject) => {
-      if (failure) reject(failure);
-      else waiting.set(id, { resolve, reject });
+      if (failure) return reject(failure);
+      waiting.set(id, { resolve, reject });
+      holdOpen();
     });
+  const post = (message: object) => {
+    if (!failure) child.send(message, (error) => error && fail(error));
+  };
   let lastId = 0;
   const send = (payload: { message: Uint8Array } | { close: true }) => {
     const id = ++lastId;
     const reply = replyTo(id);
-    worker.postMessage({ id, ...payload });
+    post({ id, ...payload });
     return reply;
   };
+  const stop = async () => {
+    if (child.pid === undefined) return; // never started: no exit to wait for
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
 
-  await replyTo(0); // the worker's first message: PGlite is up
+  const ready = replyTo(0); // the process's first message: PGlite is up
+  post(init);
+  try {
+    await ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   let killed = false;
   return {
     exec: (message) => send({ message }),
     async kill() {
       killed = true;
-      fail(new Error('neon-local: the PGlite worker was stopped'));
-      await worker.terminate();
+      fail(new Error('neon-local: the PGlite process was stopped'));
+      await stop();
     },
     async close() {
       await send({ close: true });
-      await worker.terminate();
+      await exited;
     },
     get killed() {
       return killed;
