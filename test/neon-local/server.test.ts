@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neon, neonConfig, type NeonQueryFunction } from '@neondatabase/serverless';
 import { startNeonLocal, type NeonLocalServer } from '../../scripts/neon-local/server.js';
-import { CONNECTION_STRING, caught, driverFor, startWithDriver } from './helpers.js';
+import { CONNECTION_STRING, caught, driverFor, startWithDriver, until } from './helpers.js';
 
 let server: NeonLocalServer;
 let sql: NeonQueryFunction<false, false>;
@@ -136,6 +136,66 @@ describe('CLI', () => {
       expect(await exited).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+/** The processes `pid` started that are still running (Linux: /proc/PID/task/TID/children). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const lists = await Promise.all(tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((list) => list.split(' ').filter(Boolean).map(Number));
+}
+
+const isRunning = (pid: number) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((cmdline) => cmdline.length > 0, () => false);
+
+async function pgliteProcessesOf(pid: number): Promise<number[]> {
+  const children = await childrenOf(pid);
+  const cmdlines = await Promise.all(children.map((child) => readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')));
+  return children.filter((_, i) => cmdlines[i]!.includes('pglite-process.mjs'));
+}
+
+// Several PGlite instances in threads of one process race V8's registry of code pages, and Node then
+// aborts the whole process (nodejs/node#64500); one PGlite per process has nothing to race.
+describe('PGlite process', () => {
+  it('runs each database in a process of its own, ended when the server closes', async () => {
+    const before = await pgliteProcessesOf(process.pid);
+    const servers = await Promise.all([startNeonLocal({}), startNeonLocal({})]);
+    try {
+      const started = (await pgliteProcessesOf(process.pid)).filter((pid) => !before.includes(pid));
+      expect(started).toHaveLength(2);
+      for (const each of servers) expect(await driverFor(each)`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      await Promise.all(servers.map((each) => each.close()));
+      for (const pid of started) expect(await isRunning(pid)).toBe(false);
+    } finally {
+      await Promise.all(servers.map((each) => each.close().catch(() => {})));
+    }
+  });
+
+  it('ends when the process of its server dies without closing it', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const host = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', "import('./scripts/neon-local/server.ts').then(({ startNeonLocal }) => startNeonLocal({})).then(() => { console.log('up'); setInterval(() => {}, 1000); })"],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolveUp, reject) => {
+        createInterface({ input: host.stdout! }).once('line', () => resolveUp());
+        host.once('exit', (code) => reject(new Error(`the server's process exited early (${code})`)));
+      });
+      const [pglite] = await pgliteProcessesOf(host.pid!);
+      expect(pglite).toBeDefined();
+      host.kill('SIGKILL');
+      let gone = false;
+      const poll = setInterval(() => void isRunning(pglite!).then((running) => (gone = !running)), 20);
+      try {
+        await until(() => gone, 10_000);
+      } finally {
+        clearInterval(poll);
+      }
+    } finally {
+      if (host.exitCode === null) host.kill('SIGKILL');
     }
   });
 });
