@@ -442,10 +442,15 @@ async function openProcess(
     post({ id, ...payload });
     return reply;
   };
-  const stop = async () => {
+  /** Waiting for the process to end keeps this one alive until it has. */
+  const ended = async () => {
     if (child.pid === undefined) return; // never started: no exit to wait for
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child.ref();
     await exited;
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await ended();
   };
 
   const ready = replyTo(0); // the process's first message: PGlite is up
@@ -466,7 +471,7 @@ async function openProcess(
     },
     async close() {
       await send({ close: true });
-      await exited;
+      await ended();
     },
     get killed() {
       return killed;

@@ -172,6 +172,20 @@ describe('PGlite process', () => {
     }
   });
 
+  it('lets a script that closes its server end at once, with code 0', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const script = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', "const { startNeonLocal } = await import('./scripts/neon-local/server.ts'); const server = await startNeonLocal({}); await server.close(); console.log('closed');"],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolveExit) => script.once('exit', resolveExit));
+    expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'closed' });
+  });
+
   it('ends when the process of its server dies without closing it', async () => {
     const root = resolve(import.meta.dirname, '../..');
     const host = spawn(
