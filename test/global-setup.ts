@@ -10,10 +10,19 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Starts one in-memory database for the run, applies the real migrations, hands the endpoint to the Worker. */
+/**
+ * Starts one in-memory database per lane (WORKER_LANES in vitest.config.ts: a workerd runtime each,
+ * running its files one at a time), applies the real migrations to each, and hands the endpoints to
+ * the runtimes. A lane's round-trip counts and row cleanups see only its own files.
+ */
 export default async function setup(project: TestProject) {
-  const db = await startNeonLocal({});
-  await applyMigrations(connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: db.sqlEndpoint }));
+  const lanes = Number(process.env.WORKER_LANES);
+  if (!Number.isInteger(lanes) || lanes < 1) throw new Error('global-setup: WORKER_LANES (set by vitest.config.ts) is not a lane count');
+  const databases = await Promise.all(Array.from({ length: lanes }, () => startNeonLocal({})));
+  // One after the other: the driver's fetch endpoint is process-wide configuration.
+  for (const db of databases) {
+    await applyMigrations(connect({ databaseUrl: 'postgresql://app:app@localhost/neondb', fetchEndpoint: db.sqlEndpoint }));
+  }
 
   const stalled = createServer(() => {
     /* never answers */
@@ -23,14 +32,13 @@ export default async function setup(project: TestProject) {
   const unreachablePort = await listen(closed);
   await new Promise((resolve) => closed.close(resolve));
 
-  project.provide('neonSqlEndpoint', db.sqlEndpoint);
-  project.provide('neonLocalUrl', db.url);
+  project.provide('neonSqlEndpoints', databases.map((db) => db.sqlEndpoint));
   project.provide('stalledSqlEndpoint', `http://127.0.0.1:${stalledPort}/sql`);
   project.provide('unreachableSqlEndpoint', `http://127.0.0.1:${unreachablePort}/sql`);
 
   return async () => {
     stalled.closeAllConnections();
     await new Promise((resolve) => stalled.close(resolve));
-    await db.close();
+    await Promise.all(databases.map((db) => db.close()));
   };
 }

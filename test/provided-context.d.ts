@@ -3,10 +3,8 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** SQL-over-HTTP endpoint of the local Neon-compatible server the Worker talks to. */
-    neonSqlEndpoint: string;
-    /** Base URL of that server, for its request counter. */
-    neonLocalUrl: string;
+    /** SQL-over-HTTP endpoints of the local Neon-compatible servers, one per lane (a workerd runtime each). */
+    neonSqlEndpoints: string[];
     /** An endpoint that accepts connections and never answers: exercises the database deadline. */
     stalledSqlEndpoint: string;
     /** An endpoint nothing listens on: exercises an unreachable database. */
