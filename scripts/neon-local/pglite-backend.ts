@@ -191,7 +191,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
   /** PGlite in a new process, Neon's roles in place and a session as the owner role. */
   async function start(): Promise<Connection> {
     const connection = await openConnection(options.dataDir);
-    const setup = collect(await connection.exec(serialize.query(`${ROLE_SETUP_SQL}; ${resetSql}`)));
+    const [setup] = collect(await connection.exec(serialize.query(`${ROLE_SETUP_SQL}; ${resetSql}`)));
     if (setup.error) {
       await connection.kill();
       throw new Error(`neon-local: setting up the owner role failed: ${setup.error.message}`);
@@ -240,12 +240,17 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
     /** Set while PGlite works on a message, including one that outlived its statement_timeout. */
     let running: Promise<Uint8Array> | undefined;
 
-    async function exec(message: Uint8Array): Promise<ProtocolOutcome> {
+    /** Sends `message` (one or more protocol exchanges, each ending in ReadyForQuery); their outcomes in order. */
+    async function exchange(message: Uint8Array): Promise<[ProtocolOutcome, ...ProtocolOutcome[]]> {
       running = connection.exec(message);
-      const outcome = collect(await bounded(connection, running, timeoutMs));
+      const outcomes = collect(await bounded(connection, running, timeoutMs));
       running = undefined;
-      status = outcome.status;
-      return outcome;
+      status = outcomes.at(-1)?.status ?? status;
+      return outcomes;
+    }
+
+    async function exec(message: Uint8Array): Promise<ProtocolOutcome> {
+      return (await exchange(message))[0];
     }
 
     /** Simple protocol for the server's own control statements (BEGIN, COMMIT, SHOW). */
@@ -261,18 +266,23 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
       /** Extended protocol, like Neon's proxy (tokio-postgres query_raw_txt): one statement only. */
       async statement(statement: Statement): Promise<StatementResult> {
         onStatement();
-        const { result, error } = await exec(
+        // The statement, then in the same exchange what it may have changed of the session.
+        // SHOW takes no snapshot, so it changes nothing for the transaction's later statements;
+        // after a failed statement it fails too, and is not read.
+        const [outcome, session] = await exchange(
           concat([
             serialize.parse({ text: statement.query }),
             serialize.bind({ values: statement.params }),
             serialize.describe({ type: 'P' }),
             serialize.execute({}),
             serialize.sync(),
+            serialize.query('SHOW session_authorization; SHOW statement_timeout'),
           ]),
         );
+        const { result, error } = outcome!;
         if (error) throw error;
-        // SHOW takes no snapshot, so it changes nothing for the transaction's later statements.
-        const [user, timeout] = (await control('SHOW session_authorization; SHOW statement_timeout')).rows.map((row) => row[0]);
+        if (!session || session.error) throw new Error(`neon-local: reading the session after a statement failed: ${session?.error?.message ?? 'no reply'}`);
+        const [user, timeout] = session.result.rows.map((row) => row[0]);
         // The session is PGlite's superuser's, so Postgres lets it return to the superuser; the
         // owner role could not on Neon. Failing the statement rolls a batch back; the session
         // reset then asserts the owner role again.
@@ -285,7 +295,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
 
       /** Leave the session as a fresh pooled Neon connection would be. */
       async finish(): Promise<void> {
-        if (running) status = await running.then((raw) => collect(raw).status, () => status);
+        if (running) status = await running.then((raw) => collect(raw).at(-1)!.status, () => status);
         if (connection.killed) return; // its replacement starts with a fresh session
         if (status !== 'I') await exec(serialize.query('ROLLBACK'));
         const reset = await exec(serialize.query(resetSql));
@@ -514,9 +524,22 @@ function beginSql(options: TransactionOptions): string {
   return ['START TRANSACTION', modes.join(', ')].filter(Boolean).join(' ');
 }
 
-function collect(raw: Uint8Array): ProtocolOutcome {
+/** Postgres' replies, one outcome per exchange (each ends in ReadyForQuery). */
+function collect(raw: Uint8Array): [ProtocolOutcome, ...ProtocolOutcome[]] {
   const replies: messages.BackendMessage[] = [];
   new protocol.Parser().parse(raw, (message) => replies.push(message));
+  const outcomes: ProtocolOutcome[] = [];
+  let start = 0;
+  replies.forEach((reply, i) => {
+    if (reply.name !== 'readyForQuery') return;
+    outcomes.push(outcomeOf(replies.slice(start, i + 1)));
+    start = i + 1;
+  });
+  if (start < replies.length || outcomes.length === 0) outcomes.push(outcomeOf(replies.slice(start)));
+  return outcomes as [ProtocolOutcome, ...ProtocolOutcome[]];
+}
+
+function outcomeOf(replies: messages.BackendMessage[]): ProtocolOutcome {
   // Several statements (a simple query) append their rows; the fields are the last statement's.
   const result: StatementResult = { fields: [], rows: [], command: '', rowCount: null };
   let error: PostgresError | undefined;
