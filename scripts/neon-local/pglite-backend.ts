@@ -332,15 +332,19 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
         // Neon cancels what a departed client asked for; work not started yet is simply dropped.
         if (control.signal?.aborted) return reject(new ClientGoneError());
         let run: ReturnType<typeof request> | undefined;
+        let committed = false;
         try {
           run = request(await current);
           resolve(await work(run));
+          committed = true;
         } catch (error) {
           reject(error);
         }
         try {
           await run?.finish();
-          if (autoanalyze && writes && run) await analyzeChanged();
+          // A rolled-back transaction changes no row as autoanalyze counts them (pgstat counts no
+          // changed tuples for an aborted transaction), so only committed work can make a table due.
+          if (autoanalyze && writes && committed) await analyzeChanged();
         } catch (error) {
           log(`neon-local: error: ${error instanceof Error ? error.message : String(error)}`);
         }
