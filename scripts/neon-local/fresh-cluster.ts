@@ -7,7 +7,7 @@
  * pgvector builds (versions, and the size and time of their files), so another build makes its own.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,7 +48,10 @@ export async function freshCluster(): Promise<Uint8Array | undefined> {
   return kept;
 }
 
-/** Keeps the fresh cluster a start just made (written to a new file, then renamed: never half a file). */
+/**
+ * Keeps the fresh cluster a start just made (written to a new file, then renamed: never half a file),
+ * and removes those kept for other builds (each is ~40 MB; a new install makes a new build key).
+ */
 export async function keepFreshCluster(bytes: Uint8Array): Promise<void> {
   kept = bytes;
   try {
@@ -57,6 +60,8 @@ export async function keepFreshCluster(bytes: Uint8Array): Promise<void> {
     const partial = `${path}.${process.pid}.${Date.now()}.partial`;
     await writeFile(partial, bytes);
     await rename(partial, path);
+    const others = (await readdir(dirname(path))).filter((name) => /^fresh-cluster-[0-9a-f]+\.tar$/.test(name) && join(dirname(path), name) !== path);
+    await Promise.all(others.map((name) => rm(join(dirname(path), name), { force: true })));
   } catch {
     // Not kept on disk: the next process runs initdb itself.
   }

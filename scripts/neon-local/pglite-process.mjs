@@ -28,21 +28,37 @@ process.on('disconnect', () => process.exit(0));
 /** @param {unknown} message */
 const send = (message) => process.send?.(message);
 
-// An in-memory database starts from a copy of a fresh cluster when the backend has one (as PGlite's
-// own clone() does): initdb, most of a start's cost, ran once for it. Otherwise initdb runs here and,
-// when asked, the fresh cluster is handed back for the next start.
-const { dataDir, freshCluster, keepFreshCluster } = await new Promise((resolve) => process.once('message', resolve));
-const pg = await PGlite.create(dataDir ?? 'memory://', {
-  extensions: { vector },
-  ...(freshCluster ? { loadDataDir: new Blob([freshCluster]) } : {}),
-});
-const fresh = !freshCluster && keepFreshCluster ? new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()) : undefined;
+/** PGlite, opened as the first message says. */
+async function open({ dataDir, freshCluster, keepFreshCluster }) {
+  // An in-memory database starts from a copy of a fresh cluster when the backend has one (as
+  // PGlite's own clone() does): initdb, most of a start's cost, ran once for it. Otherwise initdb
+  // runs here and, when asked, the fresh cluster is handed back for the next start.
+  const pg = await PGlite.create(dataDir ?? 'memory://', {
+    extensions: { vector },
+    ...(freshCluster ? { loadDataDir: new Blob([freshCluster]) } : {}),
+  });
+  const fresh = !freshCluster && keepFreshCluster ? new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()) : undefined;
 
-// On Neon the owner role may CREATE EXTENSION vector. PGlite ships it untrusted (superuser only);
-// marking it trusted lets the owner, which has CREATE on its database, create it as on Neon.
-const control = '/pglite/share/postgresql/extension/vector.control';
-const text = pg.Module.FS.readFile(control, { encoding: 'utf8' });
-if (!/^trusted\s*=/m.test(text)) pg.Module.FS.writeFile(control, `${text}\ntrusted = true\n`);
+  // On Neon the owner role may CREATE EXTENSION vector. PGlite ships it untrusted (superuser only);
+  // marking it trusted lets the owner, which has CREATE on its database, create it as on Neon.
+  const control = '/pglite/share/postgresql/extension/vector.control';
+  const text = pg.Module.FS.readFile(control, { encoding: 'utf8' });
+  if (!/^trusted\s*=/m.test(text)) pg.Module.FS.writeFile(control, `${text}\ntrusted = true\n`);
+  return { pg, fresh };
+}
+
+/** @param {unknown} error */
+const describe = (error) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+let opened;
+try {
+  opened = await open(await new Promise((resolve) => process.once('message', resolve)));
+} catch (error) {
+  // Told to the server (a kept fresh cluster that does not start is then forgotten), not printed here.
+  process.send?.({ id: 0, error: describe(error) }, () => process.exit(1));
+  await new Promise(() => {}); // until the message is out
+}
+const { pg, fresh } = opened;
 
 process.on('message', async ({ id, message, close }) => {
   try {
@@ -54,7 +70,7 @@ process.on('message', async ({ id, message, close }) => {
     }
     send({ id, reply: await pg.execProtocolRaw(message) });
   } catch (error) {
-    send({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    send({ id, error: describe(error) });
   }
 });
 send({ id: 0, freshCluster: fresh });

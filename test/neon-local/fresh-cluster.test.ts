@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetFreshCluster, freshCluster, freshClusterFile } from '../../scripts/neon-local/fresh-cluster.js';
 import { startNeonLocal, type NeonLocalServer } from '../../scripts/neon-local/server.js';
@@ -25,10 +26,14 @@ async function freshState(server: NeonLocalServer) {
 }
 
 describe('an in-memory server starts from a kept fresh cluster', () => {
-  it('keeps the cluster initdb made (forgetting one that does not start), and a server started from it is as fresh as one from initdb', { timeout: 120_000 }, async () => {
+  it('keeps the cluster initdb made (forgetting one that does not start, removing those of other builds), and a server started from it is as fresh as one from initdb', { timeout: 120_000 }, async () => {
     await forgetFreshCluster();
     await writeFile(await freshClusterFile(), 'not a data directory');
+    // One kept for another build (another install of PGlite): removed when this build keeps its own.
+    const otherBuild = join(dirname(await freshClusterFile()), 'fresh-cluster-0123456789abcdef.tar');
+    await writeFile(otherBuild, 'a cluster of another build');
     const fromInitdb = await start();
+    await expect(access(otherBuild), 'the other build\'s cluster removed').rejects.toThrow();
     expect(await freshCluster(), 'kept after the start').toBeDefined();
     expect((await readFile(await freshClusterFile())).byteLength, 'the unusable one replaced').toBeGreaterThan(1_000_000);
     const fromCopy = await start();
