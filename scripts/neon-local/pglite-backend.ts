@@ -279,7 +279,7 @@ export async function createPgliteBackend(options: PgliteBackendOptions = {}): P
             serialize.query('SHOW session_authorization; SHOW statement_timeout'),
           ]),
         );
-        const { result, error } = outcome!;
+        const { result, error } = outcome;
         if (error) throw error;
         if (!session || session.error) throw new Error(`neon-local: reading the session after a statement failed: ${session?.error?.message ?? 'no reply'}`);
         const [user, timeout] = session.result.rows.map((row) => row[0]);
