@@ -12,6 +12,11 @@ export interface TenantFixtures {
   readonly run: string;
   /** Creates a fixture labelled `${prefix}-${label}-${run}`; it is deleted after the file. */
   create(label: string): Promise<FixtureIds>;
+  /**
+   * A new member of a fixture's client with `role` (a new user, system path; `displayName` on the
+   * membership). The user, a global row, is deleted after the fixtures.
+   */
+  member(ids: FixtureIds, role: string, displayName?: string): Promise<{ userId: string; membershipId: string }>;
 }
 
 export interface FixtureCleanup {
@@ -28,11 +33,13 @@ export interface FixtureCleanup {
 export function useTenantFixtures(prefix: string, cleanup: FixtureCleanup = {}): TenantFixtures {
   const run = crypto.randomUUID().slice(0, 8);
   const fixtures: FixtureIds[] = [];
+  const users: string[] = [];
   afterAll(async () => {
     for (const ids of fixtures) {
       await cleanup.beforeDelete?.(ids);
       await deleteTenantFixture(ids);
     }
+    if (users.length > 0) await asSystem(sql`delete from users where id = any(${sql.param(users)}::uuid[])`);
     await cleanup.afterDeleteAll?.();
   });
   return {
@@ -41,6 +48,14 @@ export function useTenantFixtures(prefix: string, cleanup: FixtureCleanup = {}):
       const ids = await createTenantFixture(`${prefix}-${label}-${run}`);
       fixtures.push(ids);
       return ids;
+    },
+    async member(ids: FixtureIds, role: string, displayName?: string) {
+      const created = await newMember(ids, role);
+      users.push(created.userId);
+      if (displayName !== undefined) {
+        await asSystem(sql`update memberships set display_name = ${displayName} where id = ${created.membershipId}`);
+      }
+      return created;
     },
   };
 }

@@ -29,26 +29,12 @@ interface Reply {
 }
 
 const SIGNATURE = '—Vita';
-const extraUsers: string[] = [];
-const { create: fixture } = useTenantFixtures('eng-r', {
-  async afterDeleteAll() {
-    for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
-  },
-});
+const { create: fixture, member } = useTenantFixtures('eng-r');
 let a: FixtureIds;
 let b: FixtureIds;
 let editor: string; // a second member of a (editor)
 let outsider: string; // a user who is a member of b only
 
-async function addMember(ids: FixtureIds, role: string): Promise<string> {
-  const userId = crypto.randomUUID();
-  await asSystem(
-    sql`insert into users (id, email) values (${userId}, ${`${userId}@example.test`})`,
-    sql`insert into memberships (client_id, user_id, role) values (${ids.clients}, ${userId}, ${role})`,
-  );
-  extraUsers.push(userId);
-  return userId;
-}
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);
@@ -56,8 +42,8 @@ beforeAll(async () => {
   await asSystem(
     sql`update brand_kits set reply_signature = ${SIGNATURE}, prohibited_claims = '{cure,clinically proven}' where id = ${a.brand_kits}`,
   );
-  editor = await addMember(a, 'editor');
-  outsider = await addMember(b, 'editor');
+  editor = (await member(a, 'editor')).userId;
+  outsider = (await member(b, 'editor')).userId;
 });
 
 /** Drafts a reply; the UTM code (required) is added unless the body names one or says `utm_code: undefined`. */

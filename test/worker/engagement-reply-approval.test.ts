@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../helpers/api';
 import { asSystem, asTenant } from '../helpers/db';
-import { apiKeyTokenAs, newMember, tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds } from '../helpers/fixtures';
 import { expectProblem } from '../helpers/problem';
 import { countRoundTrips } from '../helpers/round-trips';
 import { countOf, dataDigest, rowOf } from '../helpers/rows';
@@ -32,21 +32,10 @@ interface FieldErrors {
 
 const SIGNATURE = '—Vita';
 const CLAIMS = ['clinically proven', 'cure'];
-const extraUsers: string[] = [];
-const { run, create: fixture } = useTenantFixtures('eng-ra', {
-  async afterDeleteAll() {
-    for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
-  },
-});
+const { run, create: fixture, member } = useTenantFixtures('eng-ra');
 let a: FixtureIds;
 let b: FixtureIds;
 let editor: string; // a second member of a (editor)
-
-async function member(ids: FixtureIds, role: string) {
-  const m = await newMember(ids, role);
-  extraUsers.push(m.userId);
-  return m;
-}
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../../helpers/api';
 import { asSystem } from '../../helpers/db';
-import { newMember, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
+import { tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
 import { countRoundTrips } from '../../helpers/round-trips';
 import { dataDigest } from '../../helpers/rows';
 import {
@@ -24,12 +24,7 @@ import {
 // The review desk's forms end to end: CSRF defences, approving, rejecting, editing, bulk
 // approval, escalations, refusals as pages, and a reply's history.
 
-const extraUsers: string[] = [];
-const { create: fixture } = useTenantFixtures('desk-a', {
-  async afterDeleteAll() {
-    for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
-  },
-});
+const { create: fixture, member: addMember } = useTenantFixtures('desk-a');
 let a: FixtureIds;
 let b: FixtureIds;
 let editor: string; // a member of a with the editor role, named "Erin Editor"
@@ -38,12 +33,7 @@ let editorSession: string;
 let editorForm: string;
 let signature: string;
 
-async function member(ids: FixtureIds, role: string, displayName?: string): Promise<string> {
-  const { userId } = await newMember(ids, role);
-  extraUsers.push(userId);
-  if (displayName) await asSystem(sql`update memberships set display_name = ${displayName} where client_id = ${ids.clients} and user_id = ${userId}`);
-  return userId;
-}
+const member = async (ids: FixtureIds, role: string, displayName: string) => (await addMember(ids, role, displayName)).userId;
 
 beforeAll(async () => {
   [a, b] = await Promise.all([fixture('a'), fixture('b')]);

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asSystem } from '../../helpers/db';
 import { countRoundTrips } from '../../helpers/round-trips';
-import { apiKeyTokenAs, newMember, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
 import { AUDIENCE, ISSUER, systemToken, tokenFor } from '../../helpers/tokens';
 import {
   accessAssertion,
@@ -27,21 +27,12 @@ import {
 // The review desk's sign-in (Cloudflare Access) and its session cookie: who gets a session, what
 // a cookie must be to be honoured, and what happens when the membership behind it changes.
 
-const extraUsers: string[] = [];
-const { run, create: fixture } = useTenantFixtures('desk-s', {
-  async afterDeleteAll() {
-    for (const id of extraUsers) await asSystem(sql`delete from users where id = ${id}`);
-  },
-});
+const { run, create: fixture, member: addMember } = useTenantFixtures('desk-s');
 let a: FixtureIds;
 let b: FixtureIds;
 let c: FixtureIds;
 
-async function member(ids: FixtureIds, role: string): Promise<string> {
-  const { userId } = await newMember(ids, role);
-  extraUsers.push(userId);
-  return userId;
-}
+const member = async (ids: FixtureIds, role: string) => (await addMember(ids, role)).userId;
 
 beforeAll(async () => {
   // Created in this order, named so that a's name sorts first: "first membership by client name".

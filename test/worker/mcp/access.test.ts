@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../../helpers/api';
 import { asSystem } from '../../helpers/db';
-import { apiKeyTokenAs, newMember, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
+import { apiKeyTokenAs, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
 import { forgedTokens, identityProviderToken } from '../../helpers/forged-tokens';
 import { callTool, mcpClient } from '../../helpers/mcp';
 import { readmeSection } from '../../helpers/readme';
@@ -13,7 +13,7 @@ import { dataDigest } from '../../helpers/rows';
 import { systemToken, tokenFor } from '../../helpers/tokens';
 import { ROLE_MATRIX } from '../security/role-matrix';
 
-const { create: fixture } = useTenantFixtures('mcp-access');
+const { create: fixture, member: addMember } = useTenantFixtures('mcp-access');
 let ids: FixtureIds;
 beforeAll(async () => {
   ids = await fixture('a');
@@ -86,7 +86,7 @@ describe('MCP: initialize and tools/list', () => {
   });
 
   it('a member demoted since the token was issued sees and may call only what the current role allows', async () => {
-    const member = await newMember(ids, 'editor');
+    const member = await addMember(ids, 'editor');
     const token = await tokenFor({ clientId: ids.clients, userId: member.userId, role: 'editor' });
     const client = await mcpClient(token);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('queue_run');
@@ -103,7 +103,7 @@ describe('MCP: initialize and tools/list', () => {
   });
 
   it('a removed member: tools/list is refused with NOT_A_MEMBER, a tool call too, nothing written', async () => {
-    const member = await newMember(ids, 'editor');
+    const member = await addMember(ids, 'editor');
     const client = await mcpClient(await tokenFor({ clientId: ids.clients, userId: member.userId, role: 'editor' }));
     await asSystem(sql`delete from memberships where id = ${member.membershipId}`);
     const refused = await client.listTools().then(

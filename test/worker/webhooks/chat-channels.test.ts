@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json } from '../../helpers/api';
 import { databaseDigest } from '../../helpers/database-digest';
 import { asSystem } from '../../helpers/db';
-import { newMember, tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
+import { tokenAs, useTenantFixtures, type FixtureIds } from '../../helpers/fixtures';
 import { expectProblem } from '../../helpers/problem';
 import { countRoundTrips } from '../../helpers/round-trips';
 import { slackHeaders, telegramHeaders } from '../security/routes/webhooks';
@@ -130,7 +130,7 @@ describe('Telegram', () => {
   });
 
   it('a code made in another client links to that client only: the runs go there', async () => {
-    const both = await newMember(b, 'editor');
+    const both = await fixtures.member(b, 'editor');
     await asSystem(sql`insert into memberships (client_id, user_id, role) values (${a.clients}, ${both.userId}, 'editor')`);
     const from = sender();
     const linkWith = await linkCode(b, both.userId);
@@ -141,7 +141,7 @@ describe('Telegram', () => {
   });
 
   it('a linked viewer may not queue runs: recorded as not_permitted', async () => {
-    const viewer = await newMember(a, 'viewer');
+    const viewer = await fixtures.member(a, 'viewer');
     const from = sender();
     const linkWith = await linkCode(a, viewer.userId);
     await expectOutcome(async () => telegram(textUpdate(from, `/link ${linkWith}`)), 'linked');
@@ -152,7 +152,7 @@ describe('Telegram', () => {
 
 describe('linked channels', () => {
   it("another user's or another client's channel id on DELETE: 404, nothing written; one's own: 204", async () => {
-    const other = await newMember(a, 'editor');
+    const other = await fixtures.member(a, 'editor');
     const from = sender();
     const linkWith = await linkCode(a, other.userId);
     await expectOutcome(async () => telegram(textUpdate(from, `/link ${linkWith}`)), 'linked');
