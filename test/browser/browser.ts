@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import axe from 'axe-core';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * The browser: CHROMIUM_PATH when set, else `chromium` on the PATH (Debian's package, which .ci/run
@@ -26,7 +27,22 @@ export const CHROMIUM_PATH =
 /** Full-page screenshots of the tests, for a person to look at (git-ignored). */
 export const SCREENSHOTS_DIR = join(import.meta.dirname, 'screenshots');
 
-export async function launchBrowser(): Promise<Browser> {
+/** A browser for the test file: launched before its tests, closed after them. Call it at the top level of a describe or the file. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not launched yet (use it inside a test)');
+    return browser;
+  };
+}
+
+async function launchBrowser(): Promise<Browser> {
   const args = ['--disable-dev-shm-usage', '--lang=en-US'];
   // Chromium's sandbox refuses to start as root (containers, CI runners); as any other user it stays on.
   if (process.getuid?.() === 0) args.push('--no-sandbox');

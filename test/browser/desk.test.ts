@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkAccessibility, launchBrowser, openPage, screenshot, type TestPage } from './browser';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, inject, it } from 'vitest';
+import { checkAccessibility, openPage, screenshot, useBrowser, type TestPage } from './browser';
 
 const baseUrl = inject('apiBaseUrl');
 
@@ -30,25 +30,18 @@ async function expectAccessible(page: Page) {
 }
 
 describe('the review desk in Chromium', () => {
-  let browser: Browser;
+  const browser = useBrowser();
   let reviewer: TestPage;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
   it('signs a seeded member in (development) and shows the reply queue with everything a reviewer decides by', async () => {
-    reviewer = await openPage(browser, baseUrl);
+    reviewer = await openPage(browser(), baseUrl);
     const { page } = reviewer;
     await page.goto(`${baseUrl}/desk/sign-in`, { waitUntil: 'load' });
     await expectAccessible(page);
     await screenshot(page, 'desk-sign-in');
 
     await signIn(page, 'Maya Chen (editor)');
-    const cookies = await browser.cookies();
+    const cookies = await browser().cookies();
     const session = cookies.find((cookie) => cookie.name === '__Host-desk_session');
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
 
@@ -143,7 +136,7 @@ describe('the review desk in Chromium', () => {
 
   it("answers another client's reply id in the URL with a 404 page", async () => {
     // A browser context of its own, so the other client's session does not replace the reviewer's.
-    const context = await browser.createBrowserContext();
+    const context = await browser().createBrowserContext();
     const other = await context.newPage();
     await signIn(other, 'Cara Diaz (owner)');
     const [theirs] = await queueIds(other);
@@ -155,7 +148,7 @@ describe('the review desk in Chromium', () => {
     await expectAccessible(reviewer.page);
     await screenshot(reviewer.page, 'desk-not-found');
     // The same page for the owner of that reply is its history (the id is real).
-    const owner = await browser.createBrowserContext();
+    const owner = await browser().createBrowserContext();
     const ownPage = await owner.newPage();
     await signIn(ownPage, 'Cara Diaz (owner)');
     expect((await ownPage.goto(`${baseUrl}/desk/replies/${theirs}`, { waitUntil: 'load' }))?.status()).toBe(200);
@@ -164,7 +157,7 @@ describe('the review desk in Chromium', () => {
 
   it("refuses a viewer's approve", async () => {
     // A browser context of its own, so the viewer's session does not replace the editor's.
-    const context = await browser.createBrowserContext();
+    const context = await browser().createBrowserContext();
     const own = await context.newPage();
     await signIn(own, 'Lee Park (viewer)');
     const [first] = await queueIds(own);
@@ -196,7 +189,7 @@ describe('the review desk in Chromium', () => {
   });
 
   it('sends a forged or expired session cookie back to sign-in', async () => {
-    const context = await browser.createBrowserContext();
+    const context = await browser().createBrowserContext();
     const page = await context.newPage();
     const header = btoa(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).replace(/=+$/, '');
     const claims = (exp: number) =>
@@ -225,7 +218,7 @@ describe('the review desk in Chromium', () => {
     // localhost, not 127.0.0.1: another site as the browser counts sites.
     const evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}/`;
     try {
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       const posted = page.waitForResponse((r) => r.url().endsWith(`/desk/replies/${target}/approve`));
       await page.goto(evilUrl);
       const response = await posted;
@@ -242,7 +235,7 @@ describe('the review desk in Chromium', () => {
   });
 
   it("clears a client's queue with the keyboard alone", async () => {
-    const context = await browser.createBrowserContext();
+    const context = await browser().createBrowserContext();
     const page = await context.newPage();
     await page.goto(`${baseUrl}/desk/sign-in`, { waitUntil: 'load' });
     // Tab to the owner of Northwind Coffee's button and press Enter.

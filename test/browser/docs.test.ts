@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, screenshot, useBrowser } from './browser';
 
 const baseUrl = inject('apiBaseUrl');
 const scalarPackage = join(import.meta.dirname, '../../node_modules/@scalar/api-reference');
 
 describe('/docs in Chromium, with every other origin refused', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('renders the API reference from the API alone', async () => {
     const spec = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as {
@@ -27,7 +20,7 @@ describe('/docs in Chromium, with every other origin refused', () => {
     );
     expect(summaries.length).toBeGreaterThan(10);
 
-    const { page, refused, errors } = await openPage(browser, baseUrl);
+    const { page, refused, errors } = await openPage(browser(), baseUrl);
     const response = await page.goto(`${baseUrl}/docs`, { waitUntil: 'networkidle0' });
     expect(response?.status()).toBe(200);
     // Scalar renders on the client: the title and the operations appear once the bundle ran and read the document.
