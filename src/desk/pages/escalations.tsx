@@ -1,5 +1,5 @@
 import type { EscalationItem } from '../desk.queries';
-import { FormToken, NoteAction, postUrl, Shell, When, type Frame, type Notice } from './layout';
+import { NoteAction, PostForm, postUrl, Shell, When, type Frame, type Notice } from './layout';
 
 /** `legal_risk` → `legal risk`. */
 const label = (value: string) => value.replaceAll('_', ' ');
@@ -40,12 +40,11 @@ function Escalation(props: { item: EscalationItem; canWrite: boolean; formToken:
         {canWrite ? (
           <>
             {item.assigned_to === userId ? null : (
-              <form method="post" action={`/desk/escalations/${item.id}/assign`}>
-                <FormToken value={formToken} />
+              <PostForm action={`/desk/escalations/${item.id}/assign`} formToken={formToken}>
                 <button type="submit">
                   Assign to me<span class="visually-hidden">{`: ${label(item.reason)} from @${item.handle}`}</span>
                 </button>
-              </form>
+              </PostForm>
             )}
             <NoteAction
               kind="resolve"

@@ -46,7 +46,19 @@ export function Page(props: { title: string; children: Child }) {
 }
 
 /** A hidden field carrying the session's form token (every state-changing form has one). */
-export const FormToken = (props: { value: string }) => <input type="hidden" name="_csrf" value={props.value} />;
+/**
+ * A state-changing form of the desk: it always carries the form token, and the position in the
+ * queue (`at`) when given, so the answer can bring the reviewer back to the same place.
+ */
+export function PostForm(props: { action: string; formToken: string; at?: number | undefined; id?: string; class?: string; approve?: boolean; children: Child }) {
+  return (
+    <form method="post" action={props.action} id={props.id} class={props.class} data-approve={props.approve || undefined}>
+      <input type="hidden" name="_csrf" value={props.formToken} />
+      {props.at === undefined ? null : <input type="hidden" name="at" value={String(props.at)} />}
+      {props.children}
+    </form>
+  );
+}
 
 /**
  * An action that takes a note (reject with a reason, resolve, dismiss): a disclosure whose form
@@ -65,13 +77,11 @@ export function NoteAction(props: {
   return (
     <details {...{ [`data-${props.kind}`]: true }}>
       <summary>{props.summary}</summary>
-      <form method="post" action={props.action}>
-        <FormToken value={props.formToken} />
-        {props.at === undefined ? null : <input type="hidden" name="at" value={String(props.at)} />}
+      <PostForm action={props.action} formToken={props.formToken} at={props.at}>
         <label for={field.id}>{field.label}</label>
         <textarea id={field.id} name={field.name} required={field.required || undefined} maxlength={field.maxlength} rows={field.rows} />
         <button type="submit">{props.submit}</button>
-      </form>
+      </PostForm>
     </details>
   );
 }
@@ -95,8 +105,7 @@ export function Shell(props: { frame: Frame; title: string; notice?: Notice | un
           {link('replies', '/desk', 'Replies', frame.counts.pending_replies)}
           {link('escalations', '/desk/escalations', 'Escalations', frame.counts.open_escalations)}
         </nav>
-        <form method="post" action="/desk/client" class="switcher">
-          <FormToken value={frame.formToken} />
+        <PostForm action="/desk/client" class="switcher" formToken={frame.formToken}>
           <label for="client">Client</label>
           <select id="client" name="client_id">
             {frame.clients.map((c) => (
@@ -106,14 +115,13 @@ export function Shell(props: { frame: Frame; title: string; notice?: Notice | un
             ))}
           </select>
           <button type="submit">Switch</button>
-        </form>
+        </PostForm>
         <span class="who">{current ? `${current.name} · ${frame.role}` : frame.role}</span>
-        <form method="post" action="/desk/sign-out">
-          <FormToken value={frame.formToken} />
+        <PostForm action="/desk/sign-out" formToken={frame.formToken}>
           <button type="submit" class="link">
             Sign out
           </button>
-        </form>
+        </PostForm>
       </header>
       <main id="main">
         {props.notice ? (

@@ -1,5 +1,5 @@
 import type { QueueItem } from '../desk.queries';
-import { FormToken, NoteAction, postUrl, Shell, When, type Frame, type Notice } from './layout';
+import { NoteAction, PostForm, postUrl, Shell, When, type Frame, type Notice } from './layout';
 
 /** An edit that was refused, shown again beside its text. */
 export interface RefusedEdit {
@@ -90,13 +90,11 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
                 Select
                 <span class="visually-hidden">{` the reply to @${item.handle}`}</span>
               </label>
-              <form method="post" action={`/desk/replies/${item.id}/approve`} data-approve>
-                <FormToken value={formToken} />
-                <input type="hidden" name="at" value={String(index)} />
+              <PostForm action={`/desk/replies/${item.id}/approve`} formToken={formToken} at={index} approve>
                 <button type="submit">
                   Approve<span class="visually-hidden">{` the reply to @${item.handle}`}</span>
                 </button>
-              </form>
+              </PostForm>
               <NoteAction
                 kind="reject"
                 summary="Reject"
@@ -108,9 +106,7 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
               />
               <details data-edit open={edit ? true : undefined}>
                 <summary>Edit</summary>
-                <form method="post" action={`/desk/replies/${item.id}/approve`}>
-                  <FormToken value={formToken} />
-                  <input type="hidden" name="at" value={String(index)} />
+                <PostForm action={`/desk/replies/${item.id}/approve`} formToken={formToken} at={index}>
                   <label for={`content-${item.id}`}>Reply text</label>
                   <textarea
                     id={`content-${item.id}`}
@@ -135,7 +131,7 @@ function Item(props: { item: QueueItem; index: number; canWrite: boolean; formTo
                     </div>
                   ) : null}
                   <button type="submit">Save and approve</button>
-                </form>
+                </PostForm>
               </details>
             </>
           ) : (
@@ -173,10 +169,9 @@ export function QueuePage(props: {
           </p>
         ) : null}
         {canWrite && items.length ? (
-          <form method="post" action="/desk/replies/approve" id="bulk" class="bulk">
-            <FormToken value={frame.formToken} />
+          <PostForm action="/desk/replies/approve" id="bulk" class="bulk" formToken={frame.formToken}>
             <button type="submit">Approve selected</button>
-          </form>
+          </PostForm>
         ) : null}
       </div>
       {items.length ? (
